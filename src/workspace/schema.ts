@@ -1,0 +1,277 @@
+/**
+ * The workspace's file formats, declared once. Validation (ajv), the TypeScript types (Static),
+ * the generated reference in docs/workspace.md and the console's forms all come from here.
+ * Connector-specific parts (a system's `config`, a write step's `options`) are declared by each
+ * connector's spec and checked against it in a second pass.
+ */
+import { Type, type Static } from 'typebox';
+
+export const API_VERSION = 'datong/v1';
+
+const Id = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$', description: 'Lower-case letters, digits and dashes' });
+const Description = Type.Optional(Type.String({ description: 'What this is for, in a sentence' }));
+
+export const WorkspaceFileSchema = Type.Object(
+  {
+    apiVersion: Type.Literal(API_VERSION),
+    name: Type.String({ description: 'Workspace name shown in the console' }),
+    description: Description,
+    store: Type.Optional(
+      Type.Object(
+        { url: Type.String({ description: 'sqlite:<path> or postgres://…; DATONG_STORE_URL overrides it' }) },
+        { additionalProperties: false },
+      ),
+    ),
+    timezone: Type.Optional(Type.String({ default: 'Asia/Shanghai', description: 'Default IANA time zone of systems' })),
+    retention: Type.Optional(
+      Type.Object(
+        {
+          doneRecordsDays: Type.Optional(Type.Number({ minimum: 0, default: 7, description: 'Keep finished records and their traces this long' })),
+          deadLettersDays: Type.Optional(Type.Number({ minimum: 0, default: 30, description: 'Keep resolved dead letters this long' })),
+          runsDays: Type.Optional(Type.Number({ minimum: 0, default: 14, description: 'Keep run history this long' })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type WorkspaceFile = Static<typeof WorkspaceFileSchema>;
+
+export const SystemSchema = Type.Object(
+  {
+    type: Type.String({ description: 'Connector type, e.g. http, sql' }),
+    description: Description,
+    timezone: Type.Optional(Type.String({ description: 'IANA time zone of the system; defaults to the workspace zone' })),
+    config: Type.Record(Type.String(), Type.Unknown(), { description: 'Connector config, checked against the connector\'s schema' }),
+    concurrency: Type.Optional(Type.Integer({ minimum: 1, default: 4, description: 'Writes in flight to this system at once' })),
+    rateLimit: Type.Optional(
+      Type.Object(
+        { perSecond: Type.Number({ exclusiveMinimum: 0 }), burst: Type.Optional(Type.Integer({ minimum: 1 })) },
+        { additionalProperties: false, description: 'Most requests per second sent to this system' },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type SystemFile = Static<typeof SystemSchema>;
+
+// ---- mappings ----
+
+const FieldRule = Type.Object(
+  {
+    from: Type.Optional(Type.String({ description: 'Dotted path in the input, e.g. buyer.name or items[0].sku' })),
+    const: Type.Optional(Type.Unknown({ description: 'A fixed value' })),
+    expr: Type.Optional(Type.String({ description: 'JSONata expression over the input record' })),
+    default: Type.Optional(Type.Unknown({ description: 'Used when the source value is empty' })),
+    required: Type.Optional(Type.Boolean({ description: 'Fail the record when the value is empty' })),
+    trim: Type.Optional(Type.Boolean()),
+    cast: Type.Optional(Type.Union([Type.Literal('string'), Type.Literal('integer'), Type.Literal('number'), Type.Literal('boolean'), Type.Literal('decimal')])),
+    date: Type.Optional(
+      Type.Object(
+        {
+          format: Type.String({ description: 'Input format in Luxon tokens, e.g. dd/MM/yyyy HH:mm; "iso" or "epoch-ms"/"epoch-s"' }),
+          timezone: Type.Optional(Type.String({ description: 'Zone of the input; defaults to the source system zone' })),
+          output: Type.Optional(Type.Union([Type.Literal('iso'), Type.Literal('date'), Type.Literal('epoch-ms')], { default: 'iso' })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    decimal: Type.Optional(
+      Type.Object(
+        {
+          scale: Type.Optional(Type.Integer({ minimum: 0, maximum: 18, description: 'Digits after the point' })),
+          divide: Type.Optional(Type.Union([Type.Number(), Type.String()])),
+          multiply: Type.Optional(Type.Union([Type.Number(), Type.String()])),
+          rounding: Type.Optional(Type.Union([Type.Literal('half-up'), Type.Literal('half-even'), Type.Literal('down'), Type.Literal('up')])),
+        },
+        { additionalProperties: false, description: 'Exact decimal arithmetic; the result is a string, e.g. fen → yuan: { divide: 100, scale: 2 }' },
+      ),
+    ),
+    unit: Type.Optional(
+      Type.Object({ from: Type.String(), to: Type.String() }, { additionalProperties: false, description: 'Unit conversion, e.g. g → kg' }),
+    ),
+    valueMap: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Source value → target value' })),
+    unmapped: Type.Optional(
+      Type.Union([Type.Literal('fail'), Type.Literal('pass'), Type.Literal('default')], { description: 'What a value missing from valueMap does (default fail)' }),
+    ),
+    each: Type.Optional(Type.Unknown({ description: 'For arrays: a nested mapping ({ fields: … }) applied to every element' })),
+  },
+  { additionalProperties: false },
+);
+
+export const MappingSchema = Type.Object(
+  {
+    description: Description,
+    source: Type.Optional(Type.String({ description: 'System the input comes from (its zone is the default for dates)' })),
+    target: Type.Optional(Type.String({ description: 'System the output goes to' })),
+    fields: Type.Record(Type.String(), Type.Union([Type.String({ description: 'Shorthand for { from: <path> }' }), FieldRule])),
+    keepUnmapped: Type.Optional(Type.Boolean({ default: false, description: 'Copy input fields the mapping does not name' })),
+    expressionTimeoutMs: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000, default: 100 })),
+  },
+  { additionalProperties: false },
+);
+export type MappingFile = Static<typeof MappingSchema>;
+export type FieldRuleSpec = Static<typeof FieldRule>;
+
+// ---- flows ----
+
+const WebhookTrigger = Type.Object(
+  {
+    type: Type.Literal('webhook'),
+    system: Type.String({ description: 'System the deliveries come from' }),
+    secrets: Type.Array(Type.String(), { minItems: 1, maxItems: 2, description: 'HMAC secrets (two during rotation); ${env:NAME} or encrypted' }),
+    sourceId: Type.String({ description: 'Path of the record id in the body, e.g. orderNo' }),
+    key: Type.Optional(Type.String({ description: 'Path of the ordering key; defaults to the source id' })),
+    version: Type.Optional(Type.String({ description: 'Path of the record version, e.g. updatedAt' })),
+    company: Type.Optional(Type.String({ description: 'Path of the owning company' })),
+    department: Type.Optional(Type.String({ description: 'Path of the owning department' })),
+    maxBodyBytes: Type.Optional(Type.Integer({ minimum: 1, default: 1048576 })),
+    toleranceSeconds: Type.Optional(Type.Integer({ minimum: 1, default: 300 })),
+  },
+  { additionalProperties: false },
+);
+
+const ScheduleTrigger = Type.Object(
+  {
+    type: Type.Literal('schedule'),
+    cron: Type.String({ description: 'Cron expression (5 or 6 fields), e.g. */30 * * * * *' }),
+    timezone: Type.Optional(Type.String()),
+    missed: Type.Optional(
+      Type.Union([Type.Literal('skip'), Type.Literal('once'), Type.Literal('all')], { default: 'once', description: 'Runs missed while the hub was down: skip them, run once, or run each' }),
+    ),
+    read: Type.Optional(
+      Type.Object(
+        {
+          system: Type.String({ description: 'System to read from on each run' }),
+          options: Type.Record(Type.String(), Type.Unknown()),
+          pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000, default: 500 })),
+          maxPages: Type.Optional(Type.Integer({ minimum: 1, default: 100 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const StepBase = { id: Type.Optional(Type.String({ description: 'Step name in traces and metrics; defaults to its type and position' })) };
+
+const MapStep = Type.Object({ ...StepBase, type: Type.Literal('map'), mapping: Type.String({ description: 'Mapping id (file under mappings/)' }) }, { additionalProperties: false });
+const FilterStep = Type.Object(
+  { ...StepBase, type: Type.Literal('filter'), when: Type.String({ description: 'JSONata condition; records for which it is false stop here (done, not written)' }) },
+  { additionalProperties: false },
+);
+const ValidateStep = Type.Object(
+  { ...StepBase, type: Type.Literal('validate'), schema: Type.Record(Type.String(), Type.Unknown(), { description: 'JSON Schema the payload must satisfy' }) },
+  { additionalProperties: false },
+);
+const RouteStep = Type.Object(
+  {
+    ...StepBase,
+    type: Type.Literal('route'),
+    routes: Type.Array(
+      Type.Object({ when: Type.String({ description: 'JSONata condition' }), to: Type.String({ description: 'Id of the step to continue with' }) }, { additionalProperties: false }),
+      { minItems: 1 },
+    ),
+    otherwise: Type.Optional(Type.String({ description: 'Step id when no route matches; "stop" ends the record as done' })),
+  },
+  { additionalProperties: false },
+);
+const SplitStep = Type.Object(
+  {
+    ...StepBase,
+    type: Type.Literal('split'),
+    path: Type.String({ description: 'Path of the array; each element continues as its own record' }),
+    sourceId: Type.Optional(Type.String({ description: 'Path of the element id inside each element; defaults to the index' })),
+  },
+  { additionalProperties: false },
+);
+const AggregateStep = Type.Object(
+  {
+    ...StepBase,
+    type: Type.Literal('aggregate'),
+    groupBy: Type.String({ description: 'Path of the group key' }),
+    size: Type.Integer({ minimum: 1, description: 'Emit when the group has this many records' }),
+    timeoutMs: Type.Optional(Type.Integer({ minimum: 1, description: 'Emit an incomplete group after this long' })),
+    into: Type.Optional(Type.String({ default: 'items', description: 'Field of the emitted record holding the group' })),
+  },
+  { additionalProperties: false },
+);
+const LookupStep = Type.Object(
+  {
+    ...StepBase,
+    type: Type.Literal('lookup'),
+    key: Type.String({ description: 'Path of the key to look up' }),
+    into: Type.String({ description: 'Field the result is written to' }),
+    xref: Type.Optional(Type.Object({ system: Type.String(), entity: Type.String() }, { additionalProperties: false, description: 'Look the id up in the cross-reference table' })),
+    system: Type.Optional(Type.String({ description: 'Look up through a connector instead' })),
+    options: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+    onMissing: Type.Optional(Type.Union([Type.Literal('fail'), Type.Literal('null'), Type.Literal('retry')], { default: 'fail' })),
+    cacheTtlMs: Type.Optional(Type.Integer({ minimum: 0, default: 60000 })),
+  },
+  { additionalProperties: false },
+);
+const WriteStep = Type.Object(
+  {
+    ...StepBase,
+    type: Type.Literal('write'),
+    system: Type.String({ description: 'Target system' }),
+    options: Type.Record(Type.String(), Type.Unknown(), { description: 'Connector write options (table, path…)' }),
+    entity: Type.Optional(Type.String({ description: 'Entity name for the cross-reference table, e.g. sales-order' })),
+  },
+  { additionalProperties: false },
+);
+
+export const StepSchema = Type.Union([MapStep, FilterStep, ValidateStep, RouteStep, SplitStep, AggregateStep, LookupStep, WriteStep]);
+export type StepSpec = Static<typeof StepSchema>;
+export type StepType = StepSpec['type'];
+
+export const FlowSchema = Type.Object(
+  {
+    description: Description,
+    enabled: Type.Optional(Type.Boolean({ default: true })),
+    trigger: Type.Union([WebhookTrigger, ScheduleTrigger]),
+    steps: Type.Array(StepSchema, { minItems: 1 }),
+    retry: Type.Optional(
+      Type.Object(
+        {
+          maxAttempts: Type.Optional(Type.Integer({ minimum: 1, default: 8 })),
+          initialDelayMs: Type.Optional(Type.Integer({ minimum: 1, default: 500 })),
+          maxDelayMs: Type.Optional(Type.Integer({ minimum: 1, default: 300000 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    ordering: Type.Optional(
+      Type.Object(
+        {
+          afterDeadLetter: Type.Optional(
+            Type.Union([Type.Literal('continue'), Type.Literal('hold')], {
+              default: 'continue',
+              description: 'When a record is dead-lettered: let later records of its key flow on, or hold them until it is replayed or discarded',
+            }),
+          ),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    maxBacklog: Type.Optional(Type.Integer({ minimum: 1, description: 'Refuse new webhook deliveries (503) while this many records wait' })),
+  },
+  { additionalProperties: false },
+);
+export type FlowFile = Static<typeof FlowSchema>;
+export type TriggerSpec = FlowFile['trigger'];
+export type WebhookTriggerSpec = Static<typeof WebhookTrigger>;
+export type ScheduleTriggerSpec = Static<typeof ScheduleTrigger>;
+
+/** A loaded workspace: the parsed files, keyed by id (file name without extension). */
+export interface Workspace {
+  file: WorkspaceFile;
+  systems: Record<string, SystemFile>;
+  flows: Record<string, FlowFile>;
+  mappings: Record<string, MappingFile>;
+}
+
+export type ResourceKind = 'systems' | 'flows' | 'mappings';
+export const RESOURCE_KINDS: readonly ResourceKind[] = ['systems', 'flows', 'mappings'];
