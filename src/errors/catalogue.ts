@@ -16,16 +16,21 @@ export interface ErrorSpec {
 
 export const ERROR_CATALOGUE = {
   // --- configuration and workspace ---
-  DT_CONFIG_INVALID: { status: 400, retryable: false, en: 'Invalid configuration: {reason}', zh: '配置无效：{reason}' },
-  DT_CONFIG_YAML_SYNTAX: { status: 400, retryable: false, en: 'YAML syntax error: {reason}', zh: 'YAML 语法错误：{reason}' },
-  DT_CONFIG_SCHEMA: { status: 400, retryable: false, en: '{reason}', zh: '{reason}' },
-  DT_CONFIG_UNKNOWN_SYSTEM: { status: 400, retryable: false, en: 'Unknown system "{system}"', zh: '未知系统“{system}”' },
-  DT_CONFIG_UNKNOWN_MAPPING: { status: 400, retryable: false, en: 'Unknown mapping "{mapping}"', zh: '未知映射“{mapping}”' },
-  DT_CONFIG_UNKNOWN_FIELD: { status: 400, retryable: false, en: 'Unknown field "{field}" for {where}', zh: '{where} 中不存在字段“{field}”' },
-  DT_CONFIG_UNKNOWN_CONNECTOR: { status: 400, retryable: false, en: 'Unknown connector type "{type}"', zh: '未知连接器类型“{type}”' },
-  DT_CONFIG_DUPLICATE_ID: { status: 400, retryable: false, en: 'Duplicate id "{id}"', zh: '重复的标识“{id}”' },
   DT_CONFIG_API_VERSION: { status: 400, retryable: false, en: 'Unsupported apiVersion "{apiVersion}", expected datong/v1', zh: '不支持的 apiVersion“{apiVersion}”，应为 datong/v1' },
+  DT_CONFIG_CAPABILITY: { status: 400, retryable: false, en: 'System "{system}" ({type}) cannot {capability}', zh: '系统“{system}”（{type}）不支持 {capability}' },
+  DT_CONFIG_CRON: { status: 400, retryable: false, en: 'Invalid cron expression "{cron}": {reason}', zh: 'Cron 表达式“{cron}”无效：{reason}' },
+  DT_CONFIG_DUPLICATE_ID: { status: 400, retryable: false, en: 'Duplicate id "{id}"', zh: '重复的标识“{id}”' },
+  DT_CONFIG_FILE_NAME: { status: 400, retryable: false, en: 'Invalid file name "{file}": {reason}', zh: '文件名“{file}”无效：{reason}' },
+  DT_CONFIG_INVALID: { status: 400, retryable: false, en: 'Invalid configuration: {reason}', zh: '配置无效：{reason}' },
   DT_CONFIG_NOT_FOUND: { status: 404, retryable: false, en: 'Resource {kind}/{id} not found', zh: '资源 {kind}/{id} 不存在' },
+  DT_CONFIG_SCHEMA: { status: 400, retryable: false, en: '{reason}', zh: '{reason}' },
+  DT_CONFIG_TIMEZONE: { status: 400, retryable: false, en: 'Unknown time zone "{timezone}"', zh: '未知时区“{timezone}”' },
+  DT_CONFIG_UNKNOWN_CONNECTOR: { status: 400, retryable: false, en: 'Unknown connector type "{type}"', zh: '未知连接器类型“{type}”' },
+  DT_CONFIG_UNKNOWN_FIELD: { status: 400, retryable: false, en: 'Unknown field "{field}" for {where}', zh: '{where} 中不存在字段“{field}”' },
+  DT_CONFIG_UNKNOWN_MAPPING: { status: 400, retryable: false, en: 'Unknown mapping "{mapping}"', zh: '未知映射“{mapping}”' },
+  DT_CONFIG_UNKNOWN_STEP: { status: 400, retryable: false, en: 'Unknown step "{step}"', zh: '未知步骤“{step}”' },
+  DT_CONFIG_UNKNOWN_SYSTEM: { status: 400, retryable: false, en: 'Unknown system "{system}"', zh: '未知系统“{system}”' },
+  DT_CONFIG_YAML_SYNTAX: { status: 400, retryable: false, en: 'YAML syntax error: {reason}', zh: 'YAML 语法错误：{reason}' },
 
   // --- secrets ---
   DT_SECRET_ENV_MISSING: { status: 400, retryable: false, en: 'Environment variable {name} is not set', zh: '环境变量 {name} 未设置' },
