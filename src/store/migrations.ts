@@ -46,11 +46,13 @@ CREATE TABLE records (
   lease_until BIGINT,
   done_targets TEXT,
   last_error TEXT,
+  holds_key INTEGER NOT NULL DEFAULT 0,
+  start_step INTEGER NOT NULL DEFAULT 0,
   finished_at BIGINT
 );
 CREATE UNIQUE INDEX records_delivery ON records (flow, delivery_id);
 CREATE INDEX records_ready ON records (state, seq);
-CREATE INDEX records_key ON records (flow, ordering_key, seq);
+CREATE INDEX records_key ON records (flow, ordering_key, state, seq);
 CREATE INDEX records_lease ON records (lease_until);
 CREATE INDEX records_finished ON records (finished_at);
 CREATE INDEX records_source ON records (flow, source_id);

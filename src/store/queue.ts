@@ -1,0 +1,222 @@
+/**
+ * The durable record queue, on the store's Db. Records are committed before a trigger
+ * acknowledges them, leased by workers, and finished (done, retry later, dead-lettered) in one
+ * transaction together with their run trace. Per-key order: a record is leased only when no
+ * earlier record of its flow and key is still pending (or dead-lettered with its key held).
+ */
+import type { Db } from './db.ts';
+import type { OrgAttributes } from '../record/envelope.ts';
+import { newId, newTraceId } from '../record/ids.ts';
+import { toLeased, type LeasedRecord, type RecordRow, type RecordState, type RunEntry } from './rows.ts';
+import type { SerializedError } from '../errors/datong-error.ts';
+import { appendToAggregate, type AggregateAppend } from './aggregates.ts';
+
+export interface NewRecord {
+  flow: string;
+  snapshot: number;
+  sourceSystem: string;
+  sourceId: string;
+  key?: string;
+  version?: string;
+  deliveryId?: string;
+  traceId?: string;
+  correlationId?: string;
+  causationId?: string;
+  org?: OrgAttributes;
+  payload: unknown;
+  /** Index of the first step to run (split children and aggregate emissions start mid-flow). */
+  startStep?: number;
+}
+
+export interface AcceptResult {
+  id: string;
+  /** True when the delivery id was seen before: no new record was made. */
+  duplicate: boolean;
+}
+
+const INSERT_RECORD = `INSERT INTO records (id, flow, snapshot, source_system, source_id, ordering_key, version, delivery_id,
+  accepted_at, trace_id, correlation_id, causation_id, org, payload, start_step, state)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'ready')
+  ON CONFLICT (flow, delivery_id) DO NOTHING`;
+
+function insertParams(record: NewRecord, id: string, now: number): unknown[] {
+  return [
+    id,
+    record.flow,
+    record.snapshot,
+    record.sourceSystem,
+    record.sourceId,
+    record.key ?? record.sourceId,
+    record.version ?? null,
+    record.deliveryId ?? null,
+    now,
+    record.traceId ?? newTraceId(),
+    record.correlationId ?? null,
+    record.causationId ?? null,
+    record.org ? JSON.stringify(record.org) : null,
+    JSON.stringify(record.payload ?? null),
+    record.startStep ?? 0,
+  ];
+}
+
+/** Inserts records inside the caller's transaction; a repeated delivery id yields the earlier record. */
+export async function insertRecords(tx: Db, records: readonly NewRecord[], now = Date.now()): Promise<AcceptResult[]> {
+  const results: AcceptResult[] = [];
+  for (const record of records) {
+    const id = newId(now);
+    const { changes } = await tx.run(INSERT_RECORD, insertParams(record, id, now));
+    if (changes === 1) {
+      results.push({ id, duplicate: false });
+    } else {
+      const existing = await tx.get<{ id: string }>('SELECT id FROM records WHERE flow = ? AND delivery_id = ?', [record.flow, record.deliveryId]);
+      results.push({ id: existing?.id ?? id, duplicate: true });
+    }
+  }
+  return results;
+}
+
+const PENDING_STATES = `('ready', 'leased', 'waiting')`;
+
+function leaseSql(dialect: Db['dialect']): string {
+  const candidates = `SELECT r.seq FROM records r
+    WHERE r.state = 'ready'
+      AND NOT EXISTS (
+        SELECT 1 FROM records p
+        WHERE p.flow = r.flow AND p.ordering_key = r.ordering_key AND p.seq < r.seq
+          AND (p.state IN ${PENDING_STATES} OR (p.state = 'dead' AND p.holds_key = 1)))
+    ORDER BY r.seq LIMIT ?`;
+  const locked = dialect === 'postgres' ? `${candidates} FOR UPDATE OF r SKIP LOCKED` : candidates;
+  return `UPDATE records SET state = 'leased', lease_owner = ?, lease_until = ?, attempts = attempts + 1
+    WHERE seq IN (${locked}) RETURNING *`;
+}
+
+export interface LeaseOptions {
+  owner: string;
+  limit: number;
+  leaseMs: number;
+  now?: number;
+}
+
+/** Leases up to `limit` ready records in acceptance order. Safe with several workers on PostgreSQL. */
+export async function leaseRecords(db: Db, options: LeaseOptions): Promise<LeasedRecord[]> {
+  const now = options.now ?? Date.now();
+  const rows = await db.transaction((tx) => tx.all<RecordRow>(leaseSql(tx.dialect), [options.owner, now + options.leaseMs, options.limit]));
+  return rows.map(toLeased).sort((a, b) => a.seq - b.seq);
+}
+
+/** Returns records whose lease ran out (their worker died or hung) to the ready state. */
+export async function releaseExpiredLeases(db: Db, now = Date.now()): Promise<number> {
+  const { changes } = await db.run(
+    `UPDATE records SET state = 'ready', lease_owner = NULL, lease_until = NULL WHERE state = 'leased' AND lease_until < ?`,
+    [now],
+  );
+  return changes;
+}
+
+/** Extends leases a worker still holds (long-running batches). */
+export async function renewLeases(db: Db, owner: string, ids: readonly string[], leaseMs: number, now = Date.now()): Promise<void> {
+  for (const id of ids) {
+    await db.run(`UPDATE records SET lease_until = ? WHERE id = ? AND lease_owner = ? AND state = 'leased'`, [now + leaseMs, id, owner]);
+  }
+}
+
+export type Completion =
+  | { kind: 'done'; record: LeasedRecord; run: RunEntry; children?: NewRecord[]; aggregate?: { append: AggregateAppend; item: unknown } }
+  | { kind: 'retry'; record: LeasedRecord; run: RunEntry; dueAt: number; error: SerializedError; doneTargets: string[] }
+  | {
+      kind: 'dead';
+      record: LeasedRecord;
+      run: RunEntry;
+      error: SerializedError;
+      step?: string;
+      reason: 'error' | 'validation';
+      holdKey: boolean;
+    };
+
+/**
+ * Finishes leased records in one transaction. A completion whose lease was lost (another worker
+ * took the record after the lease expired) is skipped and reported in `lost`.
+ */
+export async function completeRecords(db: Db, owner: string, completions: readonly Completion[], now = Date.now()): Promise<{ lost: string[] }> {
+  const lost: string[] = [];
+  await db.transaction(async (tx) => {
+    for (const completion of completions) {
+      const id = completion.record.envelope.id;
+      const finished = await finishRow(tx, owner, completion, now);
+      if (!finished) {
+        lost.push(id);
+        continue;
+      }
+      await insertRun(tx, completion.run);
+      if (completion.kind === 'done' && completion.children?.length) await insertRecords(tx, completion.children, now);
+      if (completion.kind === 'done' && completion.aggregate) await appendToAggregate(tx, completion.aggregate.append, id, completion.aggregate.item, now);
+      if (completion.kind === 'retry') {
+        await tx.run('INSERT INTO timers (id, kind, due_at, ref) VALUES (?, ?, ?, ?)', [`retry:${id}:${completion.record.attempts}`, 'retry', completion.dueAt, id]);
+      }
+      if (completion.kind === 'dead') await insertDeadLetter(tx, completion, now);
+    }
+  });
+  return { lost };
+}
+
+async function finishRow(tx: Db, owner: string, completion: Completion, now: number): Promise<boolean> {
+  const id = completion.record.envelope.id;
+  const guard = `WHERE id = ? AND lease_owner = ? AND state = 'leased'`;
+  switch (completion.kind) {
+    case 'done':
+      return (await tx.run(`UPDATE records SET state = 'done', finished_at = ?, lease_owner = NULL, lease_until = NULL, last_error = NULL ${guard}`, [now, id, owner])).changes === 1;
+    case 'retry':
+      return (
+        (
+          await tx.run(`UPDATE records SET state = 'waiting', lease_owner = NULL, lease_until = NULL, last_error = ?, done_targets = ? ${guard}`, [
+            JSON.stringify(completion.error),
+            JSON.stringify(completion.doneTargets),
+            id,
+            owner,
+          ])
+        ).changes === 1
+      );
+    case 'dead':
+      return (
+        (
+          await tx.run(`UPDATE records SET state = 'dead', finished_at = ?, lease_owner = NULL, lease_until = NULL, last_error = ?, holds_key = ? ${guard}`, [
+            now,
+            JSON.stringify(completion.error),
+            completion.holdKey ? 1 : 0,
+            id,
+            owner,
+          ])
+        ).changes === 1
+      );
+  }
+}
+
+async function insertRun(tx: Db, run: RunEntry): Promise<void> {
+  await tx.run(
+    'INSERT INTO runs (record_id, flow, attempt, worker, started_at, finished_at, outcome, error_code, hops) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    [run.recordId, run.flow, run.attempt, run.worker, run.startedAt, run.finishedAt, run.outcome, run.errorCode ?? null, JSON.stringify(run.hops)],
+  );
+}
+
+async function insertDeadLetter(tx: Db, completion: Extract<Completion, { kind: 'dead' }>, now: number): Promise<void> {
+  const envelope = completion.record.envelope;
+  const payload = JSON.stringify(envelope.payload);
+  await tx.run(
+    `INSERT INTO dead_letters (id, record_id, flow, reason, step, error_code, error, attempts, payload, original_payload, state, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?)`,
+    [newId(now), envelope.id, envelope.flow, completion.reason, completion.step ?? null, completion.error.code, JSON.stringify(completion.error), completion.record.attempts, payload, payload, now],
+  );
+}
+
+/** Queue depth per flow and state, read from the store so several workers report one truth. */
+export async function queueDepth(db: Db): Promise<{ flow: string; state: RecordState; count: number }[]> {
+  const rows = await db.all<{ flow: string; state: RecordState; count: number }>(
+    `SELECT flow, state, COUNT(*) AS count FROM records WHERE state IN ('ready', 'leased', 'waiting', 'dead') GROUP BY flow, state`,
+  );
+  return rows.map((row) => ({ ...row, count: Number(row.count) }));
+}
+
+export async function pendingCount(db: Db, flow: string): Promise<number> {
+  const row = await db.get<{ count: number }>(`SELECT COUNT(*) AS count FROM records WHERE flow = ? AND state IN ${PENDING_STATES}`, [flow]);
+  return Number(row?.count ?? 0);
+}
