@@ -1,0 +1,75 @@
+/**
+ * Group commit for triggers: records arriving in the same turn of the event loop (or while the
+ * previous commit is in flight) are inserted in one transaction, so one fsync covers many
+ * deliveries. `accept` resolves only after that transaction committed: only then may a trigger
+ * acknowledge its sender.
+ */
+import type { Db } from '../store/db.ts';
+import { insertRecords, type AcceptResult, type NewRecord } from '../store/queue.ts';
+import { failpoint } from './failpoints.ts';
+
+interface Waiting {
+  records: NewRecord[];
+  resolve: (results: AcceptResult[]) => void;
+  reject: (error: unknown) => void;
+}
+
+export class Acceptor {
+  private queue: Waiting[] = [];
+  private committing: Promise<void> | undefined;
+  private scheduled = false;
+
+  constructor(
+    private readonly db: Db,
+    private readonly options: { maxGroup?: number; onCommitted?: (records: NewRecord[]) => void } = {},
+  ) {}
+
+  accept(records: NewRecord[]): Promise<AcceptResult[]> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ records, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.committing) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.committing = this.commit().finally(() => {
+        this.committing = undefined;
+        if (this.queue.length) this.schedule();
+      });
+    });
+  }
+
+  private async commit(): Promise<void> {
+    const max = this.options.maxGroup ?? 1000;
+    const group: Waiting[] = [];
+    let count = 0;
+    while (this.queue.length && count < max) {
+      const next = this.queue.shift()!;
+      group.push(next);
+      count += next.records.length;
+    }
+    try {
+      const results = await this.db.transaction(async (tx) => {
+        const all: AcceptResult[][] = [];
+        for (const waiting of group) all.push(await insertRecords(tx, waiting.records));
+        return all;
+      });
+      failpoint('after-commit-before-ack');
+      this.options.onCommitted?.(group.flatMap((waiting) => waiting.records));
+      group.forEach((waiting, index) => waiting.resolve(results[index]));
+    } catch (error) {
+      for (const waiting of group) waiting.reject(error);
+    }
+  }
+
+  /** Waits until everything handed in so far is committed (graceful shutdown). */
+  async drain(): Promise<void> {
+    while (this.committing || this.queue.length || this.scheduled) {
+      await (this.committing ?? new Promise((resolve) => setImmediate(resolve)));
+    }
+  }
+}
