@@ -121,6 +121,10 @@ export class HttpClient {
       return new DatongError('DT_TARGET_TIMEOUT', { params: { system, timeoutMs: this.#options.timeoutMs }, where: { system }, cause: error });
     }
     const reason = error instanceof Error && error.message ? error.message : String(code ?? error);
+    if (code === 'UND_ERR_INVALID_ARG') {
+      // The request could not even be built (a header value outside Latin-1, say): retrying cannot help.
+      return new DatongError('DT_CONFIG_INVALID', { params: { reason: `http request to ${system} is invalid: ${reason}` }, where: { system }, cause: error });
+    }
     return new DatongError('DT_TARGET_UNAVAILABLE', { params: { system, reason }, where: { system }, cause: error, details: code ? { code } : undefined });
   }
 }

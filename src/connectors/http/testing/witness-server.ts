@@ -254,6 +254,7 @@ function readBody(request: http.IncomingMessage): Promise<string> {
     request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     // An aborted request still resolves: whatever arrived is ignored by the caller's failed reply.
     request.on('error', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('close', () => resolve(Buffer.concat(chunks).toString('utf8')));
   });
 }
 
