@@ -8,7 +8,9 @@ import { Type, type Static } from 'typebox';
 
 export const API_VERSION = 'datong/v1';
 
-const Id = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$', description: 'Lower-case letters, digits and dashes' });
+/** Ids of systems, flows and mappings: the file name without its extension. */
+export const ID_PATTERN = '^[a-z0-9][a-z0-9-]{0,62}$';
+export const IdSchema = Type.String({ pattern: ID_PATTERN, description: 'Lower-case letters, digits and dashes' });
 const Description = Type.Optional(Type.String({ description: 'What this is for, in a sentence' }));
 
 export const WorkspaceFileSchema = Type.Object(
