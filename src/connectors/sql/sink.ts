@@ -5,7 +5,7 @@
  * engine retries it; the idempotency ledger makes that retry safe.
  *
  * Per item, inside its savepoint:
- *   1. insert the idempotency key into datong_applied_writes; already there → unchanged/duplicate
+ *   1. insert the idempotency key (+ version) into datong_applied_writes; already there → unchanged/duplicate
  *   2. upsert the header; version guard blocked it → unchanged/stale (children untouched)
  *   3. per child table: upsert the item's lines, delete that parent's lines not in the new set
  */
@@ -14,6 +14,8 @@ import type { SqlClient, SqlSession } from './client.ts';
 import { classifySqlError, toSqlError } from './errors.ts';
 import { buildChildDelete, buildLedgerInsert, buildUpsert, LEDGER_TABLE } from './statements.ts';
 import { itemRows, ledgerKey, planWrite, type WritePlan } from './write-plan.ts';
+
+const YIELD_EVERY = 25;
 
 export interface SinkContext {
   system: string;
@@ -38,7 +40,9 @@ export async function writeBatch(context: SinkContext, request: WriteRequest, si
     if (plan.idempotency) await context.ensureLedger(client);
     return await client.transaction(async (tx) => {
       const outcomes: WriteOutcome[] = [];
-      for (const item of request.items) {
+      for (const [index, item] of request.items.entries()) {
+        // SQLite answers without touching the event loop; yield now and then so an abort can land.
+        if (index > 0 && index % YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
         signal.throwIfAborted();
         outcomes.push(await writeInSavepoint(tx, plan, item, context.system));
       }
@@ -74,7 +78,7 @@ async function writeItem(tx: SqlSession, plan: WritePlan, item: WriteItem, at: (
   const rows = itemRows(tx.dialect, plan, item);
   if (plan.idempotency) {
     at(LEDGER_TABLE);
-    const ledger = buildLedgerInsert(tx.dialect, ledgerKey(item.idempotencyKey));
+    const ledger = buildLedgerInsert(tx.dialect, ledgerKey(item.idempotencyKey, item.version));
     if ((await tx.query(ledger.sql, ledger.params)).affected === 0) {
       return { status: 'unchanged', targetId: rows.targetId, reason: 'duplicate' };
     }

@@ -103,12 +103,17 @@ export function itemRows(dialect: Dialect, plan: WritePlan, item: WriteItem): It
 }
 
 /**
- * The ledger key column holds 255 characters and MySQL's PAD SPACE collations ignore trailing
- * blanks: longer keys, or keys ending in whitespace, are stored as their SHA-256.
+ * The ledger entry of an item: its idempotency key, plus its version when it has one. The
+ * engine's key names the source record, not its state, so the same key with a newer version is
+ * an update to apply, while the same key and version is a replay to skip.
+ *
+ * The ledger column holds 255 characters and MySQL's PAD SPACE collations ignore trailing
+ * blanks: longer entries, or ones ending in whitespace, are stored as their SHA-256.
  */
-export function ledgerKey(idempotencyKey: string): string {
-  if (idempotencyKey.length <= 200 && !/\s$/.test(idempotencyKey)) return idempotencyKey;
-  return `sha256:${createHash('sha256').update(idempotencyKey).digest('hex')}`;
+export function ledgerKey(idempotencyKey: string, version?: string): string {
+  const entry = version === undefined ? idempotencyKey : JSON.stringify([idempotencyKey, version]);
+  if (entry.length <= 200 && !/\s$/.test(entry)) return entry;
+  return `sha256:${createHash('sha256').update(entry).digest('hex')}`;
 }
 
 function invalid(reason: string): DatongError {
