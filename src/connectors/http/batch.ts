@@ -5,8 +5,9 @@
  *
  * A 2xx answer whose body is a JSON array with one element per item is read element by element:
  * `{ "status": "duplicate" | "stale" }` → unchanged, `{ "error": … }` → rejected, anything else →
- * written (targetId from `id`). Any other 2xx answer means every item was written; a non-2xx
- * answer applies to every item of the batch.
+ * written (targetId from `id`). A 2xx with `Idempotent-Replayed: true` means the whole batch was
+ * applied before (all unchanged); any other 2xx means every item was written; a non-2xx answer
+ * applies to every item of the batch.
  */
 import { createHash } from 'node:crypto';
 import { DatongError } from '../../errors/datong-error.ts';
@@ -19,7 +20,13 @@ export function batchIdempotencyKey(items: readonly WriteItem[]): string {
   return `batch-${hash.digest('hex').slice(0, 40)}`;
 }
 
-export function batchOutcomes(items: readonly WriteItem[], body: string, context: { system: string; secrets: readonly string[] }): WriteOutcome[] {
+export function batchOutcomes(
+  items: readonly WriteItem[],
+  response: { body: string; replayed: boolean },
+  context: { system: string; secrets: readonly string[] },
+): WriteOutcome[] {
+  if (response.replayed) return items.map(() => ({ status: 'unchanged', reason: 'duplicate' }));
+  const body = response.body;
   const elements = parseArray(body);
   if (!elements || elements.length !== items.length) return items.map(() => ({ status: 'written' }));
   return items.map((item, index): WriteOutcome => {

@@ -97,8 +97,8 @@ export class HttpSink implements Connector {
     }
     const body = serialise(item.data, this.#system, item.recordId);
     if (body instanceof DatongError) return { status: 'failed', error: body };
-    const headers: Record<string, string> = { 'content-type': 'application/json', 'idempotency-key': item.idempotencyKey };
-    if (item.version) headers['x-datong-version'] = item.version;
+    const headers: Record<string, string> = { 'content-type': 'application/json', 'idempotency-key': headerValue(item.idempotencyKey) };
+    if (item.version) headers['x-datong-version'] = headerValue(item.version);
     const response = await this.#send({ method: options.method, path: filled.path, headers, body }, signal, item.recordId);
     if (response instanceof DatongError) return { status: 'failed', error: response.at(where) };
     return classifyResponse(response, { system: this.#system, recordId: item.recordId, secrets: this.#secrets });
@@ -135,7 +135,10 @@ export class HttpSink implements Connector {
     const headers = { 'content-type': 'application/json', 'idempotency-key': batchIdempotencyKey(chunk) };
     const response = await this.#send({ method: options.method, path: options.path, headers, body }, signal, chunk[0].recordId);
     if (response instanceof DatongError) return chunk.map((item) => ({ status: 'failed', error: forItem(response, item.recordId) }));
-    if (response.status >= 200 && response.status < 300) return batchOutcomes(chunk, response.body, { system: this.#system, secrets: this.#secrets });
+    if (response.status >= 200 && response.status < 300) {
+      const replayed = response.headers['idempotent-replayed'] === 'true';
+      return batchOutcomes(chunk, { body: response.body, replayed }, { system: this.#system, secrets: this.#secrets });
+    }
     return chunk.map((item) => classifyResponse(response, { system: this.#system, recordId: item.recordId, secrets: this.#secrets }));
   }
 
@@ -187,6 +190,15 @@ function serialise(data: unknown, system: string, recordId: string): string | Da
       cause: error,
     });
   }
+}
+
+/**
+ * Header values must be Latin-1, but keys and versions derive from source ids such as 客户/001:
+ * a value of visible ASCII only is sent as it is, any other is sent percent-encoded
+ * (encodeURIComponent), which is stable across retries and reversible by the target.
+ */
+export function headerValue(value: string): string {
+  return /^[\x21-\x7e]*$/.test(value) ? value : encodeURIComponent(value);
 }
 
 /** Failures that say the target as a whole is refusing work right now. */
