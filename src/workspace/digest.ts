@@ -10,7 +10,7 @@ export function workspaceDigest(workspace: Workspace): string {
   return createHash('sha256').update(canonicalJson(workspace)).digest('hex');
 }
 
-/** JSON with object keys in code-point order at every depth; the same value always gives the same text. */
+/** JSON with object keys sorted (JS default order) at every depth; the same value always gives the same text. */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') {
     if (typeof value === 'number' && !Number.isFinite(value)) throw new TypeError(`cannot digest the number ${value}`);
