@@ -35,6 +35,19 @@ export const WorkspaceFileSchema = Type.Object(
         { additionalProperties: false },
       ),
     ),
+    sidecars: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            name: Type.String({ description: 'Name in logs' }),
+            command: Type.Array(Type.String(), { minItems: 1, description: 'Program and arguments; a relative .ts/.js file runs with the hub\'s Node.js, relative to the workspace folder' }),
+            env: Type.Optional(Type.Record(Type.String(), Type.String(), { description: 'Extra environment variables' })),
+          },
+          { additionalProperties: false },
+        ),
+        { description: 'Local helper processes `datong start` runs beside the hub and stops with it (simulators, bridges); they get DATONG_URL' },
+      ),
+    ),
   },
   { additionalProperties: false },
 );

@@ -1,0 +1,54 @@
+/**
+ * Sidecars: local helper processes a workspace declares (simulators, protocol bridges) that
+ * `datong start` runs beside the hub, restarts when they die, and stops with it.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Logger } from '../sdk/logger.ts';
+import type { Hub } from './hub.ts';
+
+const RUN_TS = fileURLToPath(new URL('../../bin/run-ts.js', import.meta.url));
+
+export function startSidecars(options: { hub: Hub; url: string; logger: Logger }): { stop(): Promise<void> } {
+  const specs = options.hub.snapshot.workspace.file.sidecars ?? [];
+  const children = new Map<string, ChildProcess>();
+  let stopping = false;
+
+  const launch = (spec: (typeof specs)[number]) => {
+    const [program, ...args] = spec.command;
+    const isScript = /\.(ts|js|mjs)$/.test(program);
+    const command = isScript ? process.execPath : program;
+    const argv = isScript ? [RUN_TS, resolve(options.hub.workspaceDir, program), ...args] : args;
+    const child = spawn(command, argv, {
+      cwd: options.hub.workspaceDir,
+      env: { ...process.env, ...spec.env, DATONG_URL: options.url },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    children.set(spec.name, child);
+    options.logger.info({ sidecar: spec.name, pid: child.pid }, 'sidecar started');
+    child.on('exit', (code, signal) => {
+      children.delete(spec.name);
+      if (stopping) return;
+      options.logger.warn({ sidecar: spec.name, code, signal }, 'sidecar exited; restarting in 2 s');
+      setTimeout(() => !stopping && launch(spec), 2000).unref();
+    });
+  };
+  specs.forEach(launch);
+
+  return {
+    async stop() {
+      stopping = true;
+      await Promise.all(
+        [...children.values()].map(
+          (child) =>
+            new Promise<void>((done) => {
+              child.once('exit', () => done());
+              child.kill('SIGTERM');
+              setTimeout(() => (child.kill('SIGKILL'), done()), 3000).unref();
+            }),
+        ),
+      );
+    },
+  };
+}
