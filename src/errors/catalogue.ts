@@ -33,10 +33,12 @@ export const ERROR_CATALOGUE = {
   DT_CONFIG_YAML_SYNTAX: { status: 400, retryable: false, en: 'YAML syntax error: {reason}', zh: 'YAML 语法错误：{reason}' },
 
   // --- secrets ---
-  DT_SECRET_ENV_MISSING: { status: 400, retryable: false, en: 'Environment variable {name} is not set', zh: '环境变量 {name} 未设置' },
+  DT_SECRET_ENV_MISSING: { status: 400, retryable: false, en: 'Environment variable {name} is not set (needed at {path})', zh: '环境变量 {name} 未设置（{path} 需要）' },
   DT_SECRET_KEY_UNKNOWN: { status: 500, retryable: false, en: 'No master key with id {keyId} is available to decrypt a secret', zh: '缺少用于解密的主密钥 {keyId}' },
   DT_SECRET_DECRYPT: { status: 500, retryable: false, en: 'A secret could not be decrypted: {reason}', zh: '密文无法解密：{reason}' },
   DT_SECRET_KEY_FILE: { status: 500, retryable: false, en: 'Master key file {path} is unusable: {reason}', zh: '主密钥文件 {path} 不可用：{reason}' },
+  DT_SECRET_KEY_INVALID: { status: 500, retryable: false, en: 'Master key from {source} is invalid: {reason}', zh: '来自 {source} 的主密钥无效：{reason}' },
+  DT_SECRET_NAME: { status: 400, retryable: false, en: 'Invalid secret name "{name}": use 1–200 letters, digits and . _ - /', zh: '密钥名称“{name}”无效：只能使用 1–200 个字母、数字及 . _ - /' },
 
   // --- webhook trigger ---
   DT_WEBHOOK_SIGNATURE: { status: 401, retryable: false, en: 'Webhook signature is missing or does not match', zh: 'Webhook 签名缺失或不匹配' },
@@ -57,8 +59,10 @@ export const ERROR_CATALOGUE = {
 
   // --- mapping and steps ---
   DT_MAP_REQUIRED: { status: 422, retryable: false, en: 'Field {field} is required but {path} is empty', zh: '字段 {field} 必填，但 {path} 为空' },
+  DT_MAP_RULE: { status: 400, retryable: false, en: 'Field {field}: invalid mapping rule: {reason}', zh: '字段 {field}：映射规则无效：{reason}' },
   DT_MAP_CAST: { status: 422, retryable: false, en: 'Field {field}: cannot convert {value} to {type}', zh: '字段 {field}：无法将 {value} 转换为 {type}' },
   DT_MAP_DATE: { status: 422, retryable: false, en: 'Field {field}: "{value}" does not match date format {format}', zh: '字段 {field}：“{value}”不符合日期格式 {format}' },
+  DT_MAP_DATE_FORMAT: { status: 400, retryable: false, en: 'Field {field}: unusable date settings: {reason}', zh: '字段 {field}：日期设置无效：{reason}' },
   DT_MAP_UNMAPPED_VALUE: { status: 422, retryable: false, en: 'Field {field}: value "{value}" has no entry in the value map', zh: '字段 {field}：值“{value}”不在值映射表中' },
   DT_MAP_EXPRESSION: { status: 422, retryable: false, en: 'Field {field}: expression failed at position {position}: {reason}', zh: '字段 {field}：表达式在位置 {position} 出错：{reason}' },
   DT_MAP_EXPRESSION_SYNTAX: { status: 400, retryable: false, en: 'Field {field}: expression syntax error at position {position}: {reason}', zh: '字段 {field}：表达式语法错误（位置 {position}）：{reason}' },
@@ -79,14 +83,14 @@ export const ERROR_CATALOGUE = {
   DT_SQL_AUTH: { status: 502, retryable: false, en: 'Database {system} refused the credentials: {reason}', zh: '数据库 {system} 拒绝了凭据：{reason}' },
   DT_SQL_CONFLICT: { status: 503, retryable: true, en: 'Database {system} aborted the transaction (deadlock, lock timeout or busy); retry: {reason}', zh: '数据库 {system} 中止了事务（死锁、锁等待超时或繁忙），请重试：{reason}' },
   DT_SQL_CONNECTION: { status: 502, retryable: true, en: 'Cannot reach database {system}: {reason}', zh: '无法连接数据库 {system}：{reason}' },
-  DT_SOURCE_READ: { status: 502, retryable: true, en: 'Reading from {system} failed: {reason}', zh: '从 {system} 读取失败：{reason}' },
-
-  // --- runtime and store ---
-  DT_RUNTIME_MAX_ATTEMPTS: { status: 500, retryable: false, en: 'Gave up after {attempts} attempts: {reason}', zh: '重试 {attempts} 次后放弃：{reason}' },
   DT_SQL_CONSTRAINT: { status: 422, retryable: false, en: 'Database constraint violated in {table}: {reason}', zh: '表 {table} 违反数据库约束：{reason}' },
   DT_SQL_CURSOR: { status: 400, retryable: false, en: 'The read cursor {cursor} was not written by this SQL source: {reason}', zh: '读取游标 {cursor} 不是此 SQL 数据源生成的：{reason}' },
   DT_SQL_IDENTIFIER: { status: 400, retryable: false, en: 'Invalid SQL identifier "{identifier}"', zh: 'SQL 标识符无效：“{identifier}”' },
   DT_SQL_STATEMENT: { status: 422, retryable: false, en: 'SQL statement on {table} failed: {reason}', zh: '表 {table} 上的 SQL 语句执行失败：{reason}' },
+  DT_SOURCE_READ: { status: 502, retryable: true, en: 'Reading from {system} failed: {reason}', zh: '从 {system} 读取失败：{reason}' },
+
+  // --- runtime and store ---
+  DT_RUNTIME_MAX_ATTEMPTS: { status: 500, retryable: false, en: 'Gave up after {attempts} attempts: {reason}', zh: '重试 {attempts} 次后放弃：{reason}' },
   DT_RUNTIME_SHUTTING_DOWN: { status: 503, retryable: true, en: 'The hub is shutting down', zh: '数据中枢正在关闭' },
   DT_RUNTIME_INTERNAL: { status: 500, retryable: true, en: 'Internal error: {reason}', zh: '内部错误：{reason}' },
   DT_RUNTIME_UNKNOWN_FLOW: { status: 404, retryable: false, en: 'Flow "{flow}" is not in the active snapshot', zh: '当前快照中不存在流程“{flow}”' },
