@@ -40,6 +40,9 @@ class PostgresClient implements SqlClient {
   async transaction<T>(fn: (tx: SqlSession) => Promise<T>): Promise<T> {
     const client: PoolClient = await this.pool.connect();
     let broken: unknown;
+    // A checked-out client has no pool listener: without one, a dropped socket would crash the process.
+    const onError = (error: Error) => (broken = error);
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       const result = await fn({ dialect: 'postgres', query: (sql, params = []) => run(client, sql, params) });
@@ -50,6 +53,7 @@ class PostgresClient implements SqlClient {
       else await client.query('ROLLBACK').catch((rollbackError: unknown) => (broken = rollbackError));
       throw error;
     } finally {
+      client.removeListener('error', onError);
       // A client whose connection broke is destroyed rather than returned to the pool.
       client.release(broken instanceof Error ? broken : broken === undefined ? undefined : true);
     }

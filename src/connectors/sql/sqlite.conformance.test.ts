@@ -1,0 +1,23 @@
+/** The shared sink and source conformance suites on sqlite. Tables: conf_sq_*. */
+import { afterAll } from 'vitest';
+import { describeSinkConformance } from '../../sdk/testing/sink-conformance.ts';
+import { describeSourceConformance } from '../../sdk/testing/source-conformance.ts';
+import { sqlSinkHarness, sqlSourceHarness } from './testing/harness.ts';
+import { openTestDb, type TestDb } from './testing/test-db.ts';
+
+let opened: Promise<TestDb | null> | undefined;
+const db = () => (opened ??= openTestDb('sqlite'));
+afterAll(async () => (await opened)?.close());
+
+describeSinkConformance('sql/sqlite', async () => {
+  const test = await db();
+  return test && sqlSinkHarness(test, 'conf_sq_sink');
+});
+describeSourceConformance('sql/sqlite table', async () => {
+  const test = await db();
+  return test && sqlSourceHarness(test, 'conf_sq_table', 'table');
+});
+describeSourceConformance('sql/sqlite query', async () => {
+  const test = await db();
+  return test && sqlSourceHarness(test, 'conf_sq_query', 'query');
+});
