@@ -43,7 +43,8 @@ export class WitnessServer {
   readonly #auth: HttpAuth | undefined;
   readonly #server: http.Server;
   readonly #sockets = new Set<Socket>();
-  readonly #timers = new Set<NodeJS.Timeout>();
+  /** Hung requests still waiting: their timer and how to drop them. */
+  readonly #sleeping = new Map<NodeJS.Timeout, () => void>();
   #port: number;
   #listening = false;
   #failures: Failure[] = [];
@@ -112,7 +113,8 @@ export class WitnessServer {
 
   /**
    * The next `count` requests wait `ms` before they are processed. The write is applied after the
-   * wait even if the client has given up meanwhile, as a slow real server would.
+   * wait even if the client has given up meanwhile, as a slow real server would; `reset()` or
+   * `down()` during the wait drops the request unanswered and unapplied.
    */
   hang(ms: number, count = 1): void {
     for (let i = 0; i < count; i++) this.#hangs.push(ms);
@@ -130,8 +132,9 @@ export class WitnessServer {
     this.#lose = 0;
   }
 
-  /** Forgets records, deliveries, idempotency answers and faults. */
+  /** Forgets records, deliveries, idempotency answers and faults; requests still hanging are dropped unanswered. */
   reset(): void {
+    this.#dropSleeping();
     this.#store.reset();
     this.clearFaults();
   }
@@ -152,8 +155,7 @@ export class WitnessServer {
     this.#listening = false;
     const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
     for (const socket of this.#sockets) socket.destroy();
-    for (const timer of this.#timers) clearTimeout(timer);
-    this.#timers.clear();
+    this.#dropSleeping();
     await closed;
   }
 
@@ -202,7 +204,10 @@ export class WitnessServer {
     const hangMs = this.#hangs.shift();
     if (hangMs !== undefined) {
       const waited = await this.#sleep(hangMs);
-      if (!waited) return;
+      if (!waited) {
+        request.socket.destroy();
+        return;
+      }
     }
     if (!isWrite) return send(response, method === 'HEAD' || method === 'GET' ? 200 : 405, { ok: method === 'HEAD' || method === 'GET' });
     const { answer, entries } = this.#store.write(write);
@@ -230,15 +235,23 @@ export class WitnessServer {
     }
   }
 
-  /** Resolves true after `ms`, or false if the server went down meanwhile. */
+  /** Resolves true after `ms`, or false if the server was reset or went down meanwhile. */
   #sleep(ms: number): Promise<boolean> {
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
-        this.#timers.delete(timer);
+        this.#sleeping.delete(timer);
         resolve(this.#listening);
       }, ms);
-      this.#timers.add(timer);
+      this.#sleeping.set(timer, () => resolve(false));
     });
+  }
+
+  #dropSleeping(): void {
+    for (const [timer, drop] of this.#sleeping) {
+      clearTimeout(timer);
+      drop();
+    }
+    this.#sleeping.clear();
   }
 }
 
