@@ -10,6 +10,9 @@ import { newId, newTraceId } from '../record/ids.ts';
 import { toLeased, type LeasedRecord, type RecordRow, type RecordState, type RunEntry } from './rows.ts';
 import type { SerializedError } from '../errors/datong-error.ts';
 import { appendToAggregate, type AggregateAppend } from './aggregates.ts';
+import { linkXref } from './xref.ts';
+
+export type XrefLink = Parameters<typeof linkXref>[1];
 
 export interface NewRecord {
   flow: string;
@@ -121,7 +124,14 @@ export async function renewLeases(db: Db, owner: string, ids: readonly string[],
 }
 
 export type Completion =
-  | { kind: 'done'; record: LeasedRecord; run: RunEntry; children?: NewRecord[]; aggregate?: { append: AggregateAppend; item: unknown } }
+  | {
+      kind: 'done';
+      record: LeasedRecord;
+      run: RunEntry;
+      children?: NewRecord[];
+      aggregate?: { append: AggregateAppend; item: unknown };
+      links?: XrefLink[];
+    }
   | { kind: 'retry'; record: LeasedRecord; run: RunEntry; dueAt: number; error: SerializedError; doneTargets: string[] }
   | {
       kind: 'dead';
@@ -149,6 +159,7 @@ export async function completeRecords(db: Db, owner: string, completions: readon
       }
       await insertRun(tx, completion.run);
       if (completion.kind === 'done' && completion.children?.length) await insertRecords(tx, completion.children, now);
+      if (completion.kind === 'done') for (const link of completion.links ?? []) await linkXref(tx, link, now);
       if (completion.kind === 'done' && completion.aggregate) await appendToAggregate(tx, completion.aggregate.append, id, completion.aggregate.item, now);
       if (completion.kind === 'retry') {
         await tx.run('INSERT INTO timers (id, kind, due_at, ref) VALUES (?, ?, ?, ?)', [`retry:${id}:${completion.record.attempts}`, 'retry', completion.dueAt, id]);

@@ -86,7 +86,8 @@ export class SqliteDb implements Db {
   }
 
   async transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
-    await this.idle();
+    // No await between the check and taking the lock, or two callers could both take it.
+    while (this.locked) await this.lock;
     let release!: () => void;
     this.locked = true;
     this.lock = new Promise((resolve) => (release = resolve));
@@ -110,7 +111,7 @@ export class SqliteDb implements Db {
 
   /** A synchronous transaction: no awaits possible inside, so no lock juggling (the hot path). */
   async transactionSync<T>(fn: () => T): Promise<T> {
-    await this.idle();
+    while (this.locked) await this.lock;
     return this.raw.transaction(fn).immediate();
   }
 
