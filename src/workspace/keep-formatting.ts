@@ -53,7 +53,7 @@ function mergeChunk(original: string[], base: string[], next: string[]): string[
 }
 
 /** Longest common subsequence of lines: for each line of `a`, its matching index in `b` or -1. */
-function matchLines(a: readonly string[], b: readonly string[]): Int32Array {
+export function matchLines(a: readonly string[], b: readonly string[]): Int32Array {
   const width = b.length + 1;
   const lengths = new Int32Array((a.length + 1) * width);
   for (let i = a.length - 1; i >= 0; i--) {

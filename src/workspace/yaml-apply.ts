@@ -6,6 +6,7 @@
  */
 import { isAlias, isMap, isNode, isScalar, isSeq, type Document, type Node } from 'yaml';
 import { canonicalJson } from './digest.ts';
+import { matchLines } from './keep-formatting.ts';
 import { keyString } from './yaml-source.ts';
 
 export function applyToDocument(doc: Document, value: unknown): void {
@@ -34,8 +35,7 @@ function update(doc: Document, node: unknown, value: unknown): unknown {
     return node;
   }
   if (Array.isArray(value) && isSeq(node)) {
-    node.items = node.items.slice(0, value.length).map((item, index) => update(doc, item, value[index]));
-    for (const item of value.slice(node.items.length)) node.items.push(doc.createNode(item));
+    node.items = updateItems(doc, node.items, value);
     return node;
   }
   if (isScalar(node) && isScalarValue(value)) {
@@ -50,6 +50,41 @@ function update(doc: Document, node: unknown, value: unknown): unknown {
     return node;
   }
   return replace(doc, node, value);
+}
+
+/**
+ * List items: items whose data is unchanged keep their nodes even when they moved (an insert
+ * at the top does not shift comments onto the wrong item); between those, old items are
+ * updated element by element, extra ones dropped, missing ones created.
+ */
+function updateItems(doc: Document, items: unknown[], values: unknown[]): unknown[] {
+  const oldData = items.map((item, index) => fingerprint(isNode(item) ? item.toJS(doc) : item, `old ${index}`));
+  const newData = values.map((value, index) => fingerprint(value, `new ${index}`));
+  const matched = matchLines(newData, oldData);
+  const result: unknown[] = [];
+  let nextOld = 0;
+  values.forEach((value, index) => {
+    const same = matched[index];
+    if (same >= 0) {
+      result.push(items[same]);
+      nextOld = same + 1;
+      return;
+    }
+    // The next old item not claimed by a later unchanged one is this value's counterpart.
+    const laterClaim = matched.slice(index + 1).find((old) => old >= 0) ?? items.length;
+    if (nextOld < laterClaim) result.push(update(doc, items[nextOld++], value));
+    else result.push(doc.createNode(value));
+  });
+  return result;
+}
+
+/** Canonical JSON of an item; data JSON cannot hold (e.g. `.inf`) never counts as unchanged. */
+function fingerprint(value: unknown, unique: string): string {
+  try {
+    return canonicalJson(value);
+  } catch {
+    return `\u0000${unique}`;
+  }
 }
 
 /** A new node for a value whose shape changed; comments around the old node move over. */
