@@ -10,5 +10,5 @@ if (!file) {
   console.error('usage: node bin/run-ts.js <file.ts> [args…]');
   process.exit(2);
 }
-process.argv = [process.argv[0], file, ...rest];
+process.argv = [process.argv[0], resolve(file), ...rest];
 await import(pathToFileURL(resolve(file)).href);
