@@ -15,7 +15,7 @@ const NUMBER_TEXT = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 const BOOLEANS = new Map<string, boolean>([
   ['true', true], ['false', false],
   ['1', true], ['0', false],
-  ['y', true], ['n', false],
+  ['y', true], ['n', false], ['Y', true], ['N', false],
   ['yes', true], ['no', false],
   ['是', true], ['否', false],
 ]);
@@ -61,7 +61,7 @@ function toBoolean(value: unknown): unknown {
   if (value === 1) return true;
   if (value === 0) return false;
   if (typeof value === 'string') {
-    const found = BOOLEANS.get(value.trim().toLowerCase());
+    const found = BOOLEANS.get(value) ?? BOOLEANS.get(value.trim().toLowerCase());
     return found === undefined ? INVALID : found;
   }
   return INVALID;

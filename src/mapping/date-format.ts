@@ -139,13 +139,19 @@ function year(y: number): string {
 }
 
 /** `+08:00`; always the numeric form, never `Z`, so every output has the same shape. */
+let lastOffset = 480;
+let lastSuffix = '+08:00';
+
 export function offsetSuffix(minutes: number): string {
+  if (minutes === lastOffset) return lastSuffix;
   let suffix = suffixes.get(minutes);
   if (suffix === undefined) {
     const abs = Math.abs(minutes);
     suffix = `${minutes < 0 ? '-' : '+'}${PAD2[Math.floor(abs / 60)]}:${PAD2[abs % 60]}`;
     suffixes.set(minutes, suffix);
   }
+  lastOffset = minutes;
+  lastSuffix = suffix;
   return suffix;
 }
 
@@ -158,15 +164,28 @@ export function dateFromFields(f: Fields): string {
   return `${year(f[0])}-${PAD2[f[1]]}-${PAD2[f[2]]}`;
 }
 
-/** The wall-clock fields of an instant at a given offset. */
+/**
+ * The wall-clock fields of an instant at a given offset, by integer arithmetic (H. Hinnant's
+ * civil_from_days) rather than a Date object and seven getter calls.
+ */
 export function fieldsAt(utcMs: number, offsetMinutes: number, into: Fields): Fields {
-  const local = new Date(utcMs + offsetMinutes * 60_000);
-  into[0] = local.getUTCFullYear();
-  into[1] = local.getUTCMonth() + 1;
-  into[2] = local.getUTCDate();
-  into[3] = local.getUTCHours();
-  into[4] = local.getUTCMinutes();
-  into[5] = local.getUTCSeconds();
-  into[6] = local.getUTCMilliseconds();
+  const local = utcMs + offsetMinutes * 60_000;
+  const days = Math.floor(local / 86_400_000);
+  let rest = local - days * 86_400_000;
+  into[3] = Math.floor(rest / 3_600_000);
+  rest -= into[3] * 3_600_000;
+  into[4] = Math.floor(rest / 60_000);
+  rest -= into[4] * 60_000;
+  into[5] = Math.floor(rest / 1000);
+  into[6] = rest - into[5] * 1000;
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  into[2] = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  into[1] = mp < 10 ? mp + 3 : mp - 9;
+  into[0] = yoe + era * 400 + (into[1] <= 2 ? 1 : 0);
   return into;
 }

@@ -74,7 +74,11 @@ export function compileAccessor(segments: readonly PathSegment[]): Accessor {
     case 1:
       return (input) => (input === null || typeof input !== 'object' ? undefined : (input as Record<PathSegment, unknown>)[a!]);
     case 2:
-      return (input) => step(step(input, a!), b!);
+      return (input) => {
+        if (input === null || typeof input !== 'object') return undefined;
+        const mid = (input as Record<PathSegment, unknown>)[a!];
+        return mid === null || typeof mid !== 'object' ? undefined : (mid as Record<PathSegment, unknown>)[b!];
+      };
     case 3:
       return (input) => step(step(step(input, a!), b!), c!);
     default: {
