@@ -22,7 +22,11 @@ export interface TestDb {
   db: Db;
   /** A store URL for the same store: `sqlite:<path>` or `postgres://…?options=…search_path…`. */
   url: string;
-  /** Opens another handle on the same store (e.g. to play a second hub process). */
+  /**
+   * Opens another handle on the same store (e.g. to play a second hub process). On SQLite
+   * only for reads or sequential use: its transactions take the file lock synchronously, so
+   * two handles in one process with interleaved transactions block each other.
+   */
   open(): Db;
   cleanup(): Promise<void>;
 }
