@@ -15,13 +15,13 @@ const Description = Type.Optional(Type.String({ description: 'What this is for, 
 
 export const WorkspaceFileSchema = Type.Object(
   {
-    apiVersion: Type.Literal(API_VERSION),
+    apiVersion: Type.Literal(API_VERSION, { description: 'Format version of the workspace files' }),
     name: Type.String({ description: 'Workspace name shown in the console' }),
     description: Description,
     store: Type.Optional(
       Type.Object(
         { url: Type.String({ description: 'sqlite:<path> or postgres://…; DATONG_STORE_URL overrides it' }) },
-        { additionalProperties: false },
+        { additionalProperties: false, description: 'Where the hub keeps records, runs and dead letters' },
       ),
     ),
     timezone: Type.Optional(Type.String({ default: 'Asia/Shanghai', description: 'Default IANA time zone of systems' })),
@@ -32,7 +32,7 @@ export const WorkspaceFileSchema = Type.Object(
           deadLettersDays: Type.Optional(Type.Number({ minimum: 0, default: 30, description: 'Keep resolved dead letters this long' })),
           runsDays: Type.Optional(Type.Number({ minimum: 0, default: 14, description: 'Keep run history this long' })),
         },
-        { additionalProperties: false },
+        { additionalProperties: false, description: 'How long finished data is kept' },
       ),
     ),
     sidecars: Type.Optional(
@@ -62,7 +62,7 @@ export const SystemSchema = Type.Object(
     concurrency: Type.Optional(Type.Integer({ minimum: 1, default: 4, description: 'Writes in flight to this system at once' })),
     rateLimit: Type.Optional(
       Type.Object(
-        { perSecond: Type.Number({ exclusiveMinimum: 0 }), burst: Type.Optional(Type.Integer({ minimum: 1 })) },
+        { perSecond: Type.Number({ exclusiveMinimum: 0, description: 'Requests per second' }), burst: Type.Optional(Type.Integer({ minimum: 1, description: 'Requests that may go at once above the rate' })) },
         { additionalProperties: false, description: 'Most requests per second sent to this system' },
       ),
     ),
@@ -80,31 +80,38 @@ const FieldRule = Type.Object(
     expr: Type.Optional(Type.String({ description: 'JSONata expression over the input record' })),
     default: Type.Optional(Type.Unknown({ description: 'Used when the source value is empty' })),
     required: Type.Optional(Type.Boolean({ description: 'Fail the record when the value is empty' })),
-    trim: Type.Optional(Type.Boolean()),
-    cast: Type.Optional(Type.Union([Type.Literal('string'), Type.Literal('integer'), Type.Literal('number'), Type.Literal('boolean'), Type.Literal('decimal')])),
+    trim: Type.Optional(Type.Boolean({ description: 'Remove spaces around a string value' })),
+    cast: Type.Optional(
+      Type.Union([Type.Literal('string'), Type.Literal('integer'), Type.Literal('number'), Type.Literal('boolean'), Type.Literal('decimal')], {
+        description: 'Convert the value to this type; decimal gives an exact string',
+      }),
+    ),
     date: Type.Optional(
       Type.Object(
         {
           format: Type.String({ description: 'Input format in Luxon tokens, e.g. dd/MM/yyyy HH:mm; "iso" or "epoch-ms"/"epoch-s"' }),
           timezone: Type.Optional(Type.String({ description: 'Zone of the input; defaults to the source system zone' })),
-          output: Type.Optional(Type.Union([Type.Literal('iso'), Type.Literal('date'), Type.Literal('epoch-ms')], { default: 'iso' })),
+          output: Type.Optional(Type.Union([Type.Literal('iso'), Type.Literal('date'), Type.Literal('epoch-ms')], { default: 'iso', description: 'ISO 8601 with offset, a plain date, or epoch milliseconds' })),
         },
-        { additionalProperties: false },
+        { additionalProperties: false, description: 'Parse a date or time and output it normalised' },
       ),
     ),
     decimal: Type.Optional(
       Type.Object(
         {
           scale: Type.Optional(Type.Integer({ minimum: 0, maximum: 18, description: 'Digits after the point' })),
-          divide: Type.Optional(Type.Union([Type.Number(), Type.String()])),
-          multiply: Type.Optional(Type.Union([Type.Number(), Type.String()])),
-          rounding: Type.Optional(Type.Union([Type.Literal('half-up'), Type.Literal('half-even'), Type.Literal('down'), Type.Literal('up')])),
+          divide: Type.Optional(Type.Union([Type.Number(), Type.String()], { description: 'Divide by this number' })),
+          multiply: Type.Optional(Type.Union([Type.Number(), Type.String()], { description: 'Multiply by this number' })),
+          rounding: Type.Optional(Type.Union([Type.Literal('half-up'), Type.Literal('half-even'), Type.Literal('down'), Type.Literal('up')], { description: 'How the last digit is rounded' })),
         },
         { additionalProperties: false, description: 'Exact decimal arithmetic; the result is a string, e.g. fen → yuan: { divide: 100, scale: 2 }' },
       ),
     ),
     unit: Type.Optional(
-      Type.Object({ from: Type.String(), to: Type.String() }, { additionalProperties: false, description: 'Unit conversion, e.g. g → kg' }),
+      Type.Object(
+        { from: Type.String({ description: 'Unit of the input' }), to: Type.String({ description: 'Unit of the output' }) },
+        { additionalProperties: false, description: 'Unit conversion, e.g. g → kg' },
+      ),
     ),
     valueMap: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Source value → target value' })),
     unmapped: Type.Optional(
@@ -112,7 +119,7 @@ const FieldRule = Type.Object(
     ),
     each: Type.Optional(Type.Unknown({ description: 'For arrays: a nested mapping ({ fields: … }) applied to every element' })),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, description: 'How one output field is made' },
 );
 
 export const MappingSchema = Type.Object(
@@ -120,9 +127,11 @@ export const MappingSchema = Type.Object(
     description: Description,
     source: Type.Optional(Type.String({ description: 'System the input comes from (its zone is the default for dates)' })),
     target: Type.Optional(Type.String({ description: 'System the output goes to' })),
-    fields: Type.Record(Type.String(), Type.Union([Type.String({ description: 'Shorthand for { from: <path> }' }), FieldRule])),
+    fields: Type.Record(Type.String(), Type.Union([Type.String({ description: 'Shorthand for { from: <path> }' }), FieldRule]), {
+      description: 'Output field name → a source path, or a field rule',
+    }),
     keepUnmapped: Type.Optional(Type.Boolean({ default: false, description: 'Copy input fields the mapping does not name' })),
-    expressionTimeoutMs: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000, default: 100 })),
+    expressionTimeoutMs: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000, default: 100, description: 'Longest time one expression may run' })),
   },
   { additionalProperties: false },
 );
@@ -141,17 +150,17 @@ const WebhookTrigger = Type.Object(
     version: Type.Optional(Type.String({ description: 'Path of the record version, e.g. updatedAt' })),
     company: Type.Optional(Type.String({ description: 'Path of the owning company' })),
     department: Type.Optional(Type.String({ description: 'Path of the owning department' })),
-    maxBodyBytes: Type.Optional(Type.Integer({ minimum: 1, default: 1048576 })),
-    toleranceSeconds: Type.Optional(Type.Integer({ minimum: 1, default: 300 })),
+    maxBodyBytes: Type.Optional(Type.Integer({ minimum: 1, default: 1048576, description: 'Largest body accepted' })),
+    toleranceSeconds: Type.Optional(Type.Integer({ minimum: 1, default: 300, description: 'How far the signed timestamp may be from now' })),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, description: 'Records pushed by a system over HTTP, signed with HMAC' },
 );
 
 const ScheduleTrigger = Type.Object(
   {
     type: Type.Literal('schedule'),
     cron: Type.String({ description: 'Cron expression (5 or 6 fields), e.g. */30 * * * * *' }),
-    timezone: Type.Optional(Type.String()),
+    timezone: Type.Optional(Type.String({ description: 'IANA zone the cron expression is read in; defaults to the workspace zone' })),
     missed: Type.Optional(
       Type.Union([Type.Literal('skip'), Type.Literal('once'), Type.Literal('all')], { default: 'once', description: 'Runs missed while the hub was down: skip them, run once, or run each' }),
     ),
@@ -159,27 +168,30 @@ const ScheduleTrigger = Type.Object(
       Type.Object(
         {
           system: Type.String({ description: 'System to read from on each run' }),
-          options: Type.Record(Type.String(), Type.Unknown()),
-          pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000, default: 500 })),
-          maxPages: Type.Optional(Type.Integer({ minimum: 1, default: 100 })),
+          options: Type.Record(Type.String(), Type.Unknown(), { description: "Connector read options, checked against the connector's schema" }),
+          pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000, default: 500, description: 'Records asked for per page' })),
+          maxPages: Type.Optional(Type.Integer({ minimum: 1, default: 100, description: 'Most pages read in one run' })),
         },
-        { additionalProperties: false },
+        { additionalProperties: false, description: 'Pages of records read from a system on each run' },
       ),
     ),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, description: 'Runs on a cron schedule, reading from a system' },
 );
 
 const StepBase = { id: Type.Optional(Type.String({ description: 'Step name in traces and metrics; defaults to its type and position' })) };
 
-const MapStep = Type.Object({ ...StepBase, type: Type.Literal('map'), mapping: Type.String({ description: 'Mapping id (file under mappings/)' }) }, { additionalProperties: false });
+const MapStep = Type.Object(
+  { ...StepBase, type: Type.Literal('map'), mapping: Type.String({ description: 'Mapping id (file under mappings/)' }) },
+  { additionalProperties: false, description: 'Reshapes the record with a mapping' },
+);
 const FilterStep = Type.Object(
   { ...StepBase, type: Type.Literal('filter'), when: Type.String({ description: 'JSONata condition; records for which it is false stop here (done, not written)' }) },
-  { additionalProperties: false },
+  { additionalProperties: false, description: 'Lets only records matching a condition go on' },
 );
 const ValidateStep = Type.Object(
   { ...StepBase, type: Type.Literal('validate'), schema: Type.Record(Type.String(), Type.Unknown(), { description: 'JSON Schema the payload must satisfy' }) },
-  { additionalProperties: false },
+  { additionalProperties: false, description: 'Fails records whose payload does not fit a JSON Schema' },
 );
 const RouteStep = Type.Object(
   {
@@ -187,11 +199,11 @@ const RouteStep = Type.Object(
     type: Type.Literal('route'),
     routes: Type.Array(
       Type.Object({ when: Type.String({ description: 'JSONata condition' }), to: Type.String({ description: 'Id of the step to continue with' }) }, { additionalProperties: false }),
-      { minItems: 1 },
+      { minItems: 1, description: 'Checked in order; the first match wins' },
     ),
     otherwise: Type.Optional(Type.String({ description: 'Step id when no route matches; "stop" ends the record as done' })),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, description: 'Continues with the step named by the first matching condition' },
 );
 const SplitStep = Type.Object(
   {
@@ -200,7 +212,7 @@ const SplitStep = Type.Object(
     path: Type.String({ description: 'Path of the array; each element continues as its own record' }),
     sourceId: Type.Optional(Type.String({ description: 'Path of the element id inside each element; defaults to the index' })),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, description: 'Turns each element of an array into a record of its own' },
 );
 const AggregateStep = Type.Object(
   {
@@ -211,7 +223,7 @@ const AggregateStep = Type.Object(
     timeoutMs: Type.Optional(Type.Integer({ minimum: 1, description: 'Emit an incomplete group after this long' })),
     into: Type.Optional(Type.String({ default: 'items', description: 'Field of the emitted record holding the group' })),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, description: 'Collects records with the same key into one record' },
 );
 const LookupStep = Type.Object(
   {
@@ -219,13 +231,20 @@ const LookupStep = Type.Object(
     type: Type.Literal('lookup'),
     key: Type.String({ description: 'Path of the key to look up' }),
     into: Type.String({ description: 'Field the result is written to' }),
-    xref: Type.Optional(Type.Object({ system: Type.String(), entity: Type.String() }, { additionalProperties: false, description: 'Look the id up in the cross-reference table' })),
+    xref: Type.Optional(
+      Type.Object(
+        { system: Type.String({ description: 'System whose id is wanted' }), entity: Type.String({ description: 'Entity name, e.g. customer' }) },
+        { additionalProperties: false, description: 'Look the id up in the cross-reference table' },
+      ),
+    ),
     system: Type.Optional(Type.String({ description: 'Look up through a connector instead' })),
-    options: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
-    onMissing: Type.Optional(Type.Union([Type.Literal('fail'), Type.Literal('null'), Type.Literal('retry')], { default: 'fail' })),
-    cacheTtlMs: Type.Optional(Type.Integer({ minimum: 0, default: 60000 })),
+    options: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: "Connector lookup options, checked against the connector's schema" })),
+    onMissing: Type.Optional(
+      Type.Union([Type.Literal('fail'), Type.Literal('null'), Type.Literal('retry')], { default: 'fail', description: 'When nothing is found: fail the record, write null, or retry later' }),
+    ),
+    cacheTtlMs: Type.Optional(Type.Integer({ minimum: 0, default: 60000, description: 'How long a looked-up value is reused' })),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, description: 'Adds a value found by key, through the cross-reference table or a connector' },
 );
 const WriteStep = Type.Object(
   {
@@ -235,7 +254,7 @@ const WriteStep = Type.Object(
     options: Type.Record(Type.String(), Type.Unknown(), { description: 'Connector write options (table, path…)' }),
     entity: Type.Optional(Type.String({ description: 'Entity name for the cross-reference table, e.g. sales-order' })),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, description: 'Writes the record to a system' },
 );
 
 export const StepSchema = Type.Union([MapStep, FilterStep, ValidateStep, RouteStep, SplitStep, AggregateStep, LookupStep, WriteStep]);
@@ -245,17 +264,17 @@ export type StepType = StepSpec['type'];
 export const FlowSchema = Type.Object(
   {
     description: Description,
-    enabled: Type.Optional(Type.Boolean({ default: true })),
-    trigger: Type.Union([WebhookTrigger, ScheduleTrigger]),
-    steps: Type.Array(StepSchema, { minItems: 1 }),
+    enabled: Type.Optional(Type.Boolean({ default: true, description: 'Whether the flow runs' })),
+    trigger: Type.Union([WebhookTrigger, ScheduleTrigger], { description: 'What brings records into the flow' }),
+    steps: Type.Array(StepSchema, { minItems: 1, description: 'What happens to each record, in order' }),
     retry: Type.Optional(
       Type.Object(
         {
-          maxAttempts: Type.Optional(Type.Integer({ minimum: 1, default: 8 })),
-          initialDelayMs: Type.Optional(Type.Integer({ minimum: 1, default: 500 })),
-          maxDelayMs: Type.Optional(Type.Integer({ minimum: 1, default: 300000 })),
+          maxAttempts: Type.Optional(Type.Integer({ minimum: 1, default: 8, description: 'Attempts before a record is dead-lettered' })),
+          initialDelayMs: Type.Optional(Type.Integer({ minimum: 1, default: 500, description: 'Wait before the first retry' })),
+          maxDelayMs: Type.Optional(Type.Integer({ minimum: 1, default: 300000, description: 'Longest wait between retries' })),
         },
-        { additionalProperties: false },
+        { additionalProperties: false, description: 'How retryable failures are retried' },
       ),
     ),
     ordering: Type.Optional(
@@ -268,7 +287,7 @@ export const FlowSchema = Type.Object(
             }),
           ),
         },
-        { additionalProperties: false },
+        { additionalProperties: false, description: 'Order of records that share a key' },
       ),
     ),
     maxBacklog: Type.Optional(Type.Integer({ minimum: 1, description: 'Refuse new webhook deliveries (503) while this many records wait' })),
