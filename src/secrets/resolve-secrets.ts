@@ -14,7 +14,8 @@ import { childSchemas, expand, type JsonSchema, marksSecret } from './secret-sch
 export { secretPaths } from './secret-schema.ts';
 
 export const REDACTED = '***';
-const ENV_REF = /\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}/g;
+/** `${env:NAME}`, or `${env:NAME:-default}`: as in a POSIX shell, the default stands in when NAME is unset or empty. */
+const ENV_REF = /\$\{env:([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
 
 export interface ResolveOptions {
   env?: Readonly<Record<string, string | undefined>>;
@@ -75,9 +76,10 @@ export function resolveSecrets<T>(value: T, options: ResolveOptions = {}): T {
     }
     if (!text.includes('${env:')) return { value: text, resolved: false };
     let resolved = false;
-    const value = text.replace(ENV_REF, (_whole, name: string) => {
+    const value = text.replace(ENV_REF, (_whole, name: string, fallback: string | undefined) => {
       resolved = true;
       const found = env[name];
+      if (fallback !== undefined && (found === undefined || found === '')) return fallback;
       if (found === undefined) throw new DatongError('DT_SECRET_ENV_MISSING', { params: { name, path: path || '(root)' }, where: { path } });
       return found;
     });
