@@ -7,7 +7,7 @@
  * `path` the caller passes for the root. Whoever writes such a value must use the same path.
  */
 import { DatongError } from '../errors/datong-error.ts';
-import { decrypt, isEncrypted } from './cipher.ts';
+import { decrypt, ENCRYPTED_PREFIX, isEncrypted } from './cipher.ts';
 import type { Keyring } from './master-key.ts';
 import { childSchemas, expand, type JsonSchema, marksSecret } from './secret-schema.ts';
 
@@ -68,7 +68,7 @@ export function resolveSecrets<T>(value: T, options: ResolveOptions = {}): T {
   };
 
   const resolveString = (text: string, path: string): { value: unknown; resolved: boolean } => {
-    if (isEncrypted(text)) {
+    if (text.startsWith(ENCRYPTED_PREFIX)) {
       if (!options.keyring) {
         throw new DatongError('DT_SECRET_KEY_UNKNOWN', { params: { keyId: text.split(':')[2] ?? '?' }, where: { path } });
       }
