@@ -1,8 +1,8 @@
 /** Small helpers shared by the workspace checks. */
 
-/** `${env:NAME}` and `enc:v1:…` values are resolved later by the secrets module; here they are opaque strings. */
+/** `${env:NAME}`, `${env:NAME:-default}` and `enc:v1:…` values are resolved later by the secrets module; here they are opaque strings. */
 export function isSecretReference(value: unknown): boolean {
-  return typeof value === 'string' && (/^\$\{env:[A-Za-z_][A-Za-z0-9_]*\}$/.test(value) || value.startsWith('enc:v1:'));
+  return typeof value === 'string' && (/^\$\{env:[A-Za-z_][A-Za-z0-9_]*(?::-[^}]*)?\}$/.test(value) || value.startsWith('enc:v1:'));
 }
 
 export function asRecord(value: unknown): Record<string, unknown> | undefined {
