@@ -102,11 +102,11 @@ describe('cross-references', () => {
     ]);
   });
 
-  it('checks route targets against step ids, defaulting ids to <type>-<index>', async () => {
-    const flow = `${WEBHOOK}steps:\n  - type: route\n    routes:\n      - when: amount > 100\n        to: write-1\n      - when: amount < 0\n        to: refunds\n    otherwise: write-9\n  - type: write\n    system: erp\n    options: { table: orders }\n`;
+  it('checks route targets against step ids, defaulting ids to <type>-<position>', async () => {
+    const flow = `${WEBHOOK}steps:\n  - type: route\n    routes:\n      - when: amount > 100\n        to: write-2\n      - when: amount < 0\n        to: refunds\n    otherwise: write-9\n  - type: write\n    system: erp\n    options: { table: orders }\n`;
     expect(await check({ 'flows/orders.yaml': flow })).toEqual([
       'flows/orders.yaml:12:13 steps[0].routes[1].to — Unknown step "refunds" [DT_CONFIG_UNKNOWN_STEP]',
-      'flows/orders.yaml:13:16 steps[0].otherwise — Unknown step "write-9" (did you mean "write-1"?) [DT_CONFIG_UNKNOWN_STEP]',
+      'flows/orders.yaml:13:16 steps[0].otherwise — Unknown step "write-9" (did you mean "write-2"?) [DT_CONFIG_UNKNOWN_STEP]',
     ]);
   });
 

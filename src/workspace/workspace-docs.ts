@@ -40,7 +40,7 @@ flows/<id>.yaml      one flow per file: a trigger, then steps
 
 - A resource's **id** is its file name without \`.yaml\` or \`.yml\`: lower-case letters, digits and dashes.
   Flows name systems and mappings by these ids.
-- A step's id defaults to \`<type>-<index>\` with the 0-based index in \`steps\` (\`write-2\`); \`route\` steps name steps by id.
+- A step's id defaults to \`<type>-<position>\`, counting from 1 (the third step, a write, is \`write-3\`); \`route\` steps name steps by id.
 - Secrets never sit in the files in clear: write \`\${env:NAME}\` (read from the environment) or an encrypted
   \`enc:v1:…\` value. Inside \`[ … ]\` or \`{ … }\` quote them: \`secrets: ["\${env:SHOP_SECRET}"]\`.
 - YAML 1.2: \`0012\` is the number 12; quote codes that must stay text (\`"0012"\`).
