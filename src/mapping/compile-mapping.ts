@@ -12,6 +12,7 @@ import { DatongError, toDatongError } from '../errors/datong-error.ts';
 import type { FieldRuleSpec, MappingFile } from '../workspace/schema.ts';
 import { nestError, ruleError } from './failure.ts';
 import { compileField, type FieldEnv, type FieldPlan, type NestedFields } from './field-rule.ts';
+import { generateRunSync, type RunSync } from './codegen.ts';
 import type { CompileOptions, CompiledMapping, MapContext, MapResult } from './types.ts';
 
 export type { CompileOptions, CompiledMapping, MapContext, MapResult } from './types.ts';
@@ -47,7 +48,7 @@ class FieldSet implements NestedFields {
   private readonly keepUnmapped: boolean;
   private readonly named: Set<string>;
 
-  constructor(spec: FieldsSpec, env: Omit<FieldEnv, 'compileNested'>) {
+  constructor(spec: FieldsSpec, env: Omit<FieldEnv, 'compileNested'> & { generateCode?: boolean }) {
     const fullEnv: FieldEnv = { ...env, compileNested: (nested, prefix) => new FieldSet(checkFieldsSpec(nested, prefix.slice(0, -3)), { ...env, prefix }) };
     this.plans = Object.entries(spec.fields).map(([name, rule]) => compileField(name, rule, fullEnv));
     checkKeyConflicts(this.plans, env.prefix);
@@ -58,6 +59,10 @@ class FieldSet implements NestedFields {
       if (plan.sourceRoot !== undefined) this.named.add(plan.sourceRoot);
     }
     this.isAsync = this.plans.some((plan) => plan.expr !== undefined || plan.nested?.isAsync === true);
+    if (!this.isAsync && env.generateCode !== false) {
+      const generated = generateRunSync(this.plans, (input) => this.start(input), eachSync);
+      if (generated) this.runSync = generated;
+    }
   }
 
   private start(input: unknown): Record<string, unknown> {
@@ -70,8 +75,13 @@ class FieldSet implements NestedFields {
     return out;
   }
 
-  /** Maps one record; throws a DatongError on the first failing field. */
-  runSync(input: unknown, ctx: MapContext, root: unknown): Record<string, unknown> {
+  /**
+   * Maps one record; throws a DatongError on the first failing field. Replaced per instance by
+   * the generated equivalent (codegen.ts) when the set is synchronous.
+   */
+  runSync: RunSync = (input, ctx, root) => this.runClosures(input, ctx, root);
+
+  private runClosures(input: unknown, ctx: MapContext, root: unknown): Record<string, unknown> {
     const out = this.start(input);
     const plans = this.plans;
     for (let i = 0; i < plans.length; i++) {
@@ -132,6 +142,7 @@ export function compileMapping(id: string, spec: MappingFile, options: CompileOp
     prefix: '',
     defaultTimezone: options.defaultTimezone,
     expressionTimeoutMs: spec.expressionTimeoutMs,
+    generateCode: options.generateCode,
   });
   if (!fields.isAsync) {
     return {

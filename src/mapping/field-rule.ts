@@ -16,7 +16,7 @@ import { compileDateRule, type DateRule } from './dates.ts';
 import { compileDecimalRule, type DecimalRule } from './decimals.ts';
 import { compileExpression, type CompiledExpression } from './expression.ts';
 import { mapFailure, ruleError, withField } from './failure.ts';
-import { compileAccessor, compileSetter, formatPath, parseOutputKey, parsePath, type Accessor, type Setter } from './path.ts';
+import { compileAccessor, compileSetter, formatPath, parseOutputKey, parsePath, type Accessor, type PathSegment, type Setter } from './path.ts';
 import { compileUnitRule, type UnitRule } from './units.ts';
 import type { MapContext } from './types.ts';
 
@@ -38,6 +38,8 @@ export interface FieldPlan {
   readonly path: string | undefined;
   /** First segment of the input path: an input field this rule names (for keepUnmapped). */
   readonly sourceRoot: string | undefined;
+  /** The parsed input path, when the value is read from one (for code generation). */
+  readonly segments: readonly PathSegment[] | undefined;
   readonly read: Accessor | undefined;
   readonly expr: CompiledExpression | undefined;
   /** undefined when the value is copied as read. */
@@ -84,6 +86,7 @@ export function compileField(name: string, spec: string | FieldRuleSpec, env: Fi
   let expr: CompiledExpression | undefined;
   let path: string | undefined;
   let sourceRoot: string | undefined;
+  let segments: PathSegment[] | undefined;
   if (rule.expr !== undefined) {
     if (typeof rule.expr !== 'string') throw ruleError(field, 'expr must be a string');
     const compiled = compileExpression(rule.expr, { field, timeoutMs: env.expressionTimeoutMs });
@@ -97,7 +100,7 @@ export function compileField(name: string, spec: string | FieldRuleSpec, env: Fi
     const from = rule.from ?? name;
     if (typeof from !== 'string') throw ruleError(field, 'from must be a string path');
     try {
-      const segments = parsePath(from);
+      segments = parsePath(from);
       read = compileAccessor(segments);
       path = formatPath(segments);
       sourceRoot = typeof segments[0] === 'string' ? segments[0] : undefined;
@@ -176,6 +179,6 @@ export function compileField(name: string, spec: string | FieldRuleSpec, env: Fi
         return v;
       };
 
-  return { name, parts, set: compileSetter(parts), path, sourceRoot, read, expr, finish, nested };
+  return { name, parts, set: compileSetter(parts), path, sourceRoot, segments, read, expr, finish, nested };
 }
 

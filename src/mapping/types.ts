@@ -20,4 +20,9 @@ export interface CompiledMapping {
 export interface CompileOptions {
   /** Zone for dates when neither the rule nor the context names one; default Asia/Shanghai. */
   defaultTimezone?: string;
+  /**
+   * Generate the synchronous record loop as JavaScript (default true; see codegen.ts). False
+   * keeps the closure loop, which does the same at about half the speed.
+   */
+  generateCode?: boolean;
 }
