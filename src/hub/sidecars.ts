@@ -20,9 +20,16 @@ export function startSidecars(options: { hub: Hub; url: string; logger: Logger }
     const isScript = /\.(ts|js|mjs)$/.test(program);
     const command = isScript ? process.execPath : program;
     const argv = isScript ? [RUN_TS, resolve(options.hub.workspaceDir, program), ...args] : args;
+    let env: Record<string, string>;
+    try {
+      env = sidecarEnv(spec, (value, path) => options.hub.resolveSecret(value, path));
+    } catch (error) {
+      options.logger.error({ sidecar: spec.name, err: String(error) }, 'sidecar not started: its env cannot be resolved');
+      return;
+    }
     const child = spawn(command, argv, {
       cwd: options.hub.workspaceDir,
-      env: { ...process.env, ...spec.env, DATONG_URL: options.url },
+      env: { ...process.env, ...env, DATONG_URL: options.url },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     children.set(spec.name, child);
@@ -51,4 +58,15 @@ export function startSidecars(options: { hub: Hub; url: string; logger: Logger }
       );
     },
   };
+}
+
+/**
+ * A sidecar's `env` values may hold `${env:NAME}` / `${env:NAME:-default}` references (and
+ * encrypted values), resolved like any other workspace value, so a workspace can hand its
+ * helpers the same settings, with the same defaults, that its systems use.
+ */
+export function sidecarEnv(spec: { name: string; env?: Record<string, string> }, resolveValue: (value: string, path: string) => string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(spec.env ?? {})) out[name] = resolveValue(value, `datong.sidecars.${spec.name}.env.${name}`);
+  return out;
 }
