@@ -79,6 +79,17 @@ describe('date transform', () => {
     expect(convert({ format: 'dd/MM/yyyy' }, new Date('2026-11-22T12:45:00Z'))).toBe('2026-11-22T20:45:00.000+08:00');
   });
 
+  it('agrees with Luxon on ISO shapes', () => {
+    const samples = ['2026-11-22', '2026-11-22T20:45', '2026-11-22T20:45:07.5', '2026-11-22T20:45:07.123456Z', '2026-11-22T20:45:07+0530', '2026-11-22T20:45-03:00', '2024-02-29T00:00:00.000+08:00', '2026-W47-7', '2026-326'];
+    for (const text of samples) {
+      const parsed = DateTime.fromISO(text, { zone: 'Asia/Shanghai' }).setZone('Asia/Shanghai');
+      expect(convert({ format: 'iso' }, text), text).toBe(parsed.toISO());
+    }
+    expect(() => convert({ format: 'iso' }, '2026-02-30T10:00')).toThrow(DatongError);
+    // Beyond Luxon: the SQL-style space separator.
+    expect(convert({ format: 'iso' }, '2026-11-22 20:45:07')).toBe('2026-11-22T20:45:07.000+08:00');
+  });
+
   it('fails values that do not match, naming field, path, value and format', () => {
     for (const bad of ['2026-11-22 20:45', '29/02/2026 10:00', '22/13/2026 10:00', '', 20261122]) {
       const error = thrown(() => convert({ format: 'dd/MM/yyyy HH:mm' }, bad));

@@ -3,6 +3,9 @@
  * offset (`2026-11-22T20:45:00.000+08:00`, always milliseconds and a numeric offset), as a
  * calendar date (`2026-11-22`) or as epoch milliseconds.
  *
+ * Formats: Luxon tokens (`dd/MM/yyyy HH:mm`), `iso` (ISO 8601; also with a space instead of
+ * `T`, as SQL prints it), `epoch-ms`, `epoch-s`. A Date object is accepted whatever the format.
+ *
  * Zone of the input: the rule's `timezone`, else the context's `sourceTimezone`, else the
  * compile option `defaultTimezone`, else Asia/Shanghai. The output is in that same zone.
  * Wall-clock times are resolved deterministically: a repeated time takes the earlier instant, a
@@ -10,7 +13,7 @@
  */
 import { DateTime } from 'luxon';
 import { mapFailure, ruleError } from './failure.ts';
-import { compileFastParser, tokenizeFormat, dateFromFields, fieldsAt, isoFromFields, localMillis, type Fields } from './date-format.ts';
+import { compileFastParser, parseIsoFast, tokenizeFormat, dateFromFields, fieldsAt, isoFromFields, localMillis, type Fields } from './date-format.ts';
 import { getZone, type ZoneInfo } from './zones.ts';
 import type { MapContext } from './types.ts';
 
@@ -116,6 +119,13 @@ export function compileDateRule(rule: DateRule, facts: DateFacts): DateConverter
       // Outside a gap the wall clock read is the one written; inside one it moved forward.
       if (zone.offsetAt(utcMs) === offset) return output === 'iso' ? isoFromFields(scratch, offset) : dateFromFields(scratch);
       return render(utcMs, zone);
+    }
+    if (kind === 'iso' && typeof value === 'string') {
+      const explicit = parseIsoFast(value, scratch);
+      if (explicit !== undefined) {
+        const localMs = localMillis(scratch);
+        return render(explicit === null ? instantOfLocal(localMs, zone) : localMs - explicit * 60_000, zone);
+      }
     }
     const utcMs = parseSlow(value, zone);
     if (!Number.isFinite(utcMs) || Math.abs(utcMs) > 8.64e15) {
