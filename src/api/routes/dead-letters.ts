@@ -82,7 +82,7 @@ export function deadLetterRoutes(api: FastifyInstance, hub: Hub): void {
   api.patch<{ Params: { id: string }; Body: { payload: unknown } }>(
     '/dead-letters/:id',
     {
-      config: { action: 'deadletter.write' },
+      config: { action: 'deadletter.edit' },
       schema: {
         summary: 'Edit the payload an open dead letter will be replayed with',
         tags: ['dead-letters'],
@@ -105,7 +105,7 @@ export function deadLetterRoutes(api: FastifyInstance, hub: Hub): void {
   api.post<{ Params: { id: string } }>(
     '/dead-letters/:id/replay',
     {
-      config: { action: 'deadletter.write' },
+      config: { action: 'deadletter.replay' },
       schema: {
         summary: 'Put the record back in the queue with its (edited) payload, under the active snapshot',
         tags: ['dead-letters'],
@@ -130,7 +130,7 @@ export function deadLetterRoutes(api: FastifyInstance, hub: Hub): void {
   api.post<{ Params: { id: string } }>(
     '/dead-letters/:id/discard',
     {
-      config: { action: 'deadletter.write' },
+      config: { action: 'deadletter.discard' },
       schema: { summary: 'Give up on an open dead letter; releases any key it held', tags: ['dead-letters'], params: idParams, response: { 200: deadLetterSchema } },
     },
     async (request) => {
@@ -147,7 +147,7 @@ export function deadLetterRoutes(api: FastifyInstance, hub: Hub): void {
   api.post<{ Body: { flow?: string; ids?: string[]; all?: boolean } }>(
     '/dead-letters/replay',
     {
-      config: { action: 'deadletter.write' },
+      config: { action: 'deadletter.replay' },
       schema: {
         summary: 'Replay many open dead letters: the given ids, every one of a flow, or all',
         description: 'Give `ids`, `flow` (both: the ids of that flow) or `all: true`. Entries no longer open are counted as skipped.',

@@ -7,6 +7,7 @@ import { mappingRoutes } from './mappings.ts';
 import { runRoutes } from './runs.ts';
 import { statusRoutes } from './status.ts';
 import { systemRoutes } from './systems.ts';
+import { tokenRoutes } from './tokens.ts';
 import { workspaceRoutes } from './workspace.ts';
 import { xrefRoutes } from './xref.ts';
 
@@ -20,5 +21,6 @@ export function registerApiRoutes(api: FastifyInstance, hub: Hub): void {
   mappingRoutes(api, hub);
   systemRoutes(api, hub);
   xrefRoutes(api, hub);
+  tokenRoutes(api, hub);
   auditRoutes(api, hub);
 }

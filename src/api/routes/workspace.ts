@@ -153,7 +153,7 @@ export function workspaceRoutes(api: FastifyInstance, hub: Hub): void {
   api.post(
     '/workspace/apply',
     {
-      config: { action: 'workspace.write' },
+      config: { action: 'workspace.apply' },
       schema: {
         summary: 'Re-read the workspace folder; a changed, valid workspace becomes the next snapshot',
         description: 'An invalid workspace answers 400 with `details.findings`; the active snapshot stays.',

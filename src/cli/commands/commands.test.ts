@@ -1,0 +1,102 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestHub, type TestHub } from '../../../test/support/test-hub.ts';
+
+const BIN = fileURLToPath(new URL('../../../bin/datong.js', import.meta.url));
+const FIXTURES = fileURLToPath(new URL('../../workspace/fixtures/', import.meta.url));
+
+interface Result {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function datong(args: string[], env: Record<string, string> = {}): Promise<Result> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [BIN, ...args], { env: { ...process.env, DATONG_URL: '', DATONG_TOKEN: '', ...env }, timeout: 60_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+describe('datong CLI', () => {
+  const helps: [string[], string[]][] = [
+    [['start'], ['--workspace', '--store']],
+    [['validate'], ['[dir]', '--json']],
+    [['apply'], ['--url', '--token', '--json']],
+    [['run'], ['<flow>', '--payload']],
+    [['replay'], ['--flow', '--all', '[ids...]']],
+    [['status'], ['--url', '--json']],
+    [['trace'], ['<recordId>']],
+    [['dead-letters'], ['--flow', '--state']],
+    [['audit', 'verify'], ['--token', '--json']],
+    [['token', 'create'], ['--name', '--role', '--workspace', '--store', '--data-dir']],
+    [['token', 'list'], ['--url']],
+    [['token', 'revoke'], ['<id>']],
+  ];
+
+  it('prints --help for every command', async () => {
+    const results = await Promise.all(helps.map(([command]) => datong([...command, '--help'])));
+    results.forEach((result, index) => {
+      const [command, options] = helps[index];
+      expect(result.code, `${command.join(' ')} --help`).toBe(0);
+      expect(result.stdout).toContain(`Usage: datong ${command.join(' ')}`);
+      for (const option of options) expect(result.stdout, `${command.join(' ')} mentions ${option}`).toContain(option);
+    });
+  });
+
+  it('validate prints file:line:col findings and exits 1 on a broken workspace', async () => {
+    const result = await datong(['validate', `${FIXTURES}unknown-system`]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^flows\/shop-orders\.yaml:\d+:\d+ .*\[DT_CONFIG_UNKNOWN_SYSTEM\]$/m);
+  });
+
+  it('reports a missing token as ✖ message [DT_CODE] with a non-zero exit', async () => {
+    const result = await datong(['status']);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(/✖ .+ \[DT_CLI_NO_TOKEN\]/);
+  });
+
+  describe('against a running hub', () => {
+    let t: TestHub;
+    let env: Record<string, string>;
+    beforeAll(async () => {
+      t = await startTestHub();
+      const url = await t.app.listen({ port: 0, host: '127.0.0.1' });
+      env = { DATONG_URL: url, DATONG_TOKEN: t.adminToken };
+    });
+    afterAll(async () => t?.stop());
+
+    it('runs a flow, shows its trace and the status, as text and JSON', async () => {
+      const run = await datong(['run', 'orders', '--payload', JSON.stringify({ orderNo: 'SO-CLI-1', buyer: { name: '赵六' }, totalFen: 500 }), '--json'], env);
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      const { recordId } = JSON.parse(run.stdout) as { recordId: string };
+      await t.waitForState(recordId, ['done']);
+
+      const trace = await datong(['trace', recordId], env);
+      expect(trace.code).toBe(0);
+      expect(trace.stdout).toContain(`record ${recordId} — flow orders`);
+      expect(trace.stdout).toMatch(/✔ to-erp-order \(map, [\d.]+ ms\)/);
+
+      const status = await datong(['status', '--json'], env);
+      expect(JSON.parse(status.stdout).snapshot.id).toBe(t.hub.snapshot.id);
+
+      const missing = await datong(['trace', 'no-such-record'], env);
+      expect(missing.code).toBe(1);
+      expect(missing.stderr).toMatch(/✖ .+ \[DT_API_NOT_FOUND\]/);
+    });
+
+    it('replays dead letters of a flow', async () => {
+      const run = await datong(['run', 'orders', '--payload', JSON.stringify({ orderNo: 'SO-CLI-2', buyer: {}, totalFen: 1 }), '--json'], env);
+      const { recordId } = JSON.parse(run.stdout) as { recordId: string };
+      await t.waitForState(recordId, ['dead']);
+      const list = await datong(['dead-letters', '--flow', 'orders'], env);
+      expect(list.stdout).toContain('DT_MAP_REQUIRED');
+      const replay = await datong(['replay', '--flow', 'orders'], env);
+      expect(replay.code).toBe(0);
+      expect(replay.stdout).toContain('✔ replayed 1 dead letter(s)');
+    });
+  });
+});
