@@ -7,6 +7,8 @@
  *
  *   node bin/run-ts.js bench/mapping-bench.ts [seconds]
  */
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import { compileMapping } from '../src/mapping/compile-mapping.ts';
 import { compileExpression } from '../src/mapping/expression.ts';
@@ -148,7 +150,7 @@ export async function benchMapping(opts: { seconds: number }): Promise<MappingBe
   return { compiledPerSec, handWrittenPerSec, jsonataPerSec, ratio: compiledPerSec / handWrittenPerSec };
 }
 
-const isMain = process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/').split('/').pop()!);
+const isMain = process.argv[1] !== undefined && pathToFileURL(resolve(process.argv[1])).href === import.meta.url;
 if (isMain) {
   const seconds = Number(process.argv[2] ?? 3);
   const r = await benchMapping({ seconds });
