@@ -3,7 +3,7 @@
  * a developer's demo on other ports and another data folder. The defaults are the ones the
  * workspace files use when nothing is set, so `npm start` on a fresh machine needs no setup.
  */
-import { isAbsolute, resolve } from 'node:path';
+import { resolve } from 'node:path';
 
 export interface SimulatorConfig {
   /** Where the hub listens; `datong start` passes it to every sidecar. */
@@ -20,6 +20,8 @@ export interface SimulatorConfig {
   orderRate: number;
   /** Seconds between two rounds of ERP stock changes. */
   stockEverySeconds: number;
+  /** Share of order deliveries that are deliberately bad, for the dead-letter queue. */
+  badShare: number;
   /** Share of stock pushes the shop answers 429 to, so retries show up in the metrics. */
   shopRateLimitShare: number;
   /** Random seed; unset means a different run every time. */
@@ -37,26 +39,25 @@ function numberFrom(env: Env, name: string, fallback: number, check: (n: number)
 }
 
 /**
- * The ERP file lives in the hub's data folder: `$DATONG_DATA_DIR/demo-erp.db`, else the repo's
- * `data/demo-erp.db`. `systems/erp.yaml` names the same file the same way; a relative
- * DATONG_DATA_DIR is taken from the workspace folder there, so it is here too.
+ * The ERP file: DEMO_ERP_DB, which ../datong.yaml sets from the same expression
+ * systems/erp.yaml uses; a relative path is taken from the workspace folder, as the hub's
+ * `sqlite:` URLs are. Run standalone, the fallback is the repo's data/demo-erp.db.
  */
 export function erpDbPath(env: Env, workspaceDir: string): string {
-  if (env.DEMO_ERP_DB) return resolve(workspaceDir, env.DEMO_ERP_DB);
-  const dataDir = env.DATONG_DATA_DIR && env.DATONG_DATA_DIR !== '' ? env.DATONG_DATA_DIR : '../../data';
-  return isAbsolute(dataDir) ? resolve(dataDir, 'demo-erp.db') : resolve(workspaceDir, dataDir, 'demo-erp.db');
+  return resolve(workspaceDir, env.DEMO_ERP_DB || '../../data/demo-erp.db');
 }
 
 export function loadConfig(env: Env, workspaceDir: string): SimulatorConfig {
   return {
     hubUrl: (env.DATONG_URL ?? 'http://127.0.0.1:7878').replace(/\/+$/, ''),
-    shopHost: env.DEMO_SHOP_HOST ?? '127.0.0.1',
+    shopHost: '127.0.0.1',
     shopPort: numberFrom(env, 'DEMO_SHOP_PORT', 7879, (n) => Number.isInteger(n) && n >= 0 && n < 65536),
     shopToken: env.DEMO_SHOP_TOKEN || 'demo-shop-token',
     webhookSecret: env.DEMO_SHOP_WEBHOOK_SECRET || 'demo-webhook-secret',
     erpDbPath: erpDbPath(env, workspaceDir),
     orderRate: numberFrom(env, 'DEMO_ORDER_RATE', 2, (n) => n >= 0 && n <= 1000),
     stockEverySeconds: numberFrom(env, 'DEMO_STOCK_EVERY_SECONDS', 3, (n) => n > 0),
+    badShare: numberFrom(env, 'DEMO_BAD_SHARE', 0.02, (n) => n >= 0 && n <= 1),
     shopRateLimitShare: numberFrom(env, 'DEMO_SHOP_429_SHARE', 0.03, (n) => n >= 0 && n <= 1),
     seed: numberFrom(env, 'DEMO_SEED', Math.floor(Math.random() * 2 ** 31), Number.isInteger),
   };

@@ -40,7 +40,7 @@ CREATE TABLE IF NOT EXISTS sales_order (
   tracking_no       TEXT,
   remark            TEXT,                         -- 买家留言
   source_updated_at TEXT NOT NULL,                -- the shop's version: an older one never overwrites a newer one
-  erp_created_at    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+  erp_created_at    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%f+08:00', 'now', '+8 hours'))
 );
 CREATE TABLE IF NOT EXISTS sales_order_line (
   order_no     TEXT NOT NULL REFERENCES sales_order(order_no) ON DELETE CASCADE,

@@ -30,7 +30,7 @@ const shop = new ShopServer({
   rateLimitShare: config.shopRateLimitShare,
 });
 const feed = new OrderFeed({
-  generator: new OrderGenerator({ random: new Random(config.seed + 3) }),
+  generator: new OrderGenerator({ random: new Random(config.seed + 3), badShare: config.badShare }),
   url: `${config.hubUrl}/hooks/shop-orders`,
   secret: config.webhookSecret,
   rate: config.orderRate,

@@ -107,7 +107,9 @@ export class OrderGenerator {
     const items = this.lines();
     const goodsFen = items.reduce((sum, line) => sum + line.totalFen, 0);
     const freightFen = goodsFen >= 9900 ? 0 : 1000;
-    const discountFen = random.chance(0.25) ? Math.min(Math.floor(goodsFen / 5), random.pick([500, 1000, 2000, 3000])) : 0;
+    // A store coupon (店铺优惠券) now and then, only where the order is large enough for it.
+    const coupon = random.chance(0.25) ? random.pick([500, 1000, 2000, 3000]) : 0;
+    const discountFen = coupon * 5 <= goodsFen ? coupon : 0;
     this.sequence = (this.sequence + 1) % 10_000_000;
     const order: ShopOrder = {
       orderNo: orderNoPrefix(now) + String(this.sequence).padStart(7, '0'),
