@@ -144,7 +144,7 @@ export function compileExpression(source: string, options: ExpressionOptions = {
 
   const fail = (error: unknown): DatongError => {
     const failure = error as JsonataFailure;
-    const overrun = failure?.code === 'D1011' || failure?.code === 'D1012' || error instanceof RangeError;
+    const overrun = failure?.code === 'D1011' || failure?.code === 'D1012' || (error instanceof RangeError && /call stack/i.test(error.message));
     const facts = failureFacts(source, failure ?? {});
     const details = { expression: source, position: facts.position, token: facts.token, jsonataCode: facts.jsonataCode };
     if (overrun) {
