@@ -44,10 +44,10 @@ export class HubClient {
 
   /** Reads the connection from options, then the environment. */
   static from(options: HubConnection, env: Record<string, string | undefined> = process.env): HubClient {
-    const token = options.token ?? env.DATONG_TOKEN;
+    const token = options.token || env.DATONG_TOKEN;
     if (!token) throw new DatongError('DT_CLI_NO_TOKEN');
     const locale = /^zh/i.test(env.LC_ALL ?? env.LC_MESSAGES ?? env.LANG ?? '') ? 'zh-CN' : 'en';
-    return new HubClient({ url: options.url ?? env.DATONG_URL ?? DEFAULT_HUB_URL, token, locale });
+    return new HubClient({ url: options.url || env.DATONG_URL || DEFAULT_HUB_URL, token, locale });
   }
 
   get<T>(path: string, query?: Query): Promise<T> {

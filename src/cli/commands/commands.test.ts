@@ -14,7 +14,7 @@ interface Result {
 
 function datong(args: string[], env: Record<string, string> = {}): Promise<Result> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { env: { ...process.env, DATONG_URL: '', DATONG_TOKEN: '', ...env }, timeout: 60_000 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [BIN, ...args], { env: { ...process.env, DATONG_URL: '', DATONG_TOKEN: '', ...env }, timeout: 150_000 }, (error, stdout, stderr) => {
       resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
   });
@@ -36,23 +36,27 @@ describe('datong CLI', () => {
     [['token', 'revoke'], ['<id>']],
   ];
 
-  it('prints --help for every command', async () => {
-    const results = await Promise.all(helps.map(([command]) => datong([...command, '--help'])));
-    results.forEach((result, index) => {
-      const [command, options] = helps[index];
-      expect(result.code, `${command.join(' ')} --help`).toBe(0);
-      expect(result.stdout).toContain(`Usage: datong ${command.join(' ')}`);
-      for (const option of options) expect(result.stdout, `${command.join(' ')} mentions ${option}`).toContain(option);
-    });
+  // Each spawn starts Node and tsx; three at a time keeps a busy 2-core machine responsive.
+  it('prints --help for every command', { timeout: 240_000 }, async () => {
+    for (let start = 0; start < helps.length; start += 3) {
+      const batch = helps.slice(start, start + 3);
+      const results = await Promise.all(batch.map(([command]) => datong([...command, '--help'])));
+      results.forEach((result, index) => {
+        const [command, options] = batch[index];
+        expect(result.code, `${command.join(' ')} --help`).toBe(0);
+        expect(result.stdout).toContain(`Usage: datong ${command.join(' ')}`);
+        for (const option of options) expect(result.stdout, `${command.join(' ')} mentions ${option}`).toContain(option);
+      });
+    }
   });
 
-  it('validate prints file:line:col findings and exits 1 on a broken workspace', async () => {
+  it('validate prints file:line:col findings and exits 1 on a broken workspace', { timeout: 120_000 }, async () => {
     const result = await datong(['validate', `${FIXTURES}unknown-system`]);
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/^flows\/shop-orders\.yaml:\d+:\d+ .*\[DT_CONFIG_UNKNOWN_SYSTEM\]$/m);
   });
 
-  it('reports a missing token as ✖ message [DT_CODE] with a non-zero exit', async () => {
+  it('reports a missing token as ✖ message [DT_CODE] with a non-zero exit', { timeout: 120_000 }, async () => {
     const result = await datong(['status']);
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(/✖ .+ \[DT_CLI_NO_TOKEN\]/);
@@ -68,7 +72,7 @@ describe('datong CLI', () => {
     });
     afterAll(async () => t?.stop());
 
-    it('runs a flow, shows its trace and the status, as text and JSON', async () => {
+    it('runs a flow, shows its trace and the status, as text and JSON', { timeout: 240_000 }, async () => {
       const run = await datong(['run', 'orders', '--payload', JSON.stringify({ orderNo: 'SO-CLI-1', buyer: { name: '赵六' }, totalFen: 500 }), '--json'], env);
       expect(run.stderr).toBe('');
       expect(run.code).toBe(0);
@@ -88,7 +92,7 @@ describe('datong CLI', () => {
       expect(missing.stderr).toMatch(/✖ .+ \[DT_API_NOT_FOUND\]/);
     });
 
-    it('replays dead letters of a flow', async () => {
+    it('replays dead letters of a flow', { timeout: 180_000 }, async () => {
       const run = await datong(['run', 'orders', '--payload', JSON.stringify({ orderNo: 'SO-CLI-2', buyer: {}, totalFen: 1 }), '--json'], env);
       const { recordId } = JSON.parse(run.stdout) as { recordId: string };
       await t.waitForState(recordId, ['dead']);

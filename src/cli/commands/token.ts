@@ -1,9 +1,7 @@
 import type { Command } from 'commander';
-import { AuditLog } from '../../audit/audit-log.ts';
 import { ROLES, type Role } from '../../auth/roles.ts';
-import { createToken, type TokenInfo } from '../../auth/tokens.ts';
+import type { TokenInfo } from '../../auth/tokens.ts';
 import { DatongError } from '../../errors/datong-error.ts';
-import { openStore } from '../../store/open-store.ts';
 import { localTime, table } from './format.ts';
 import { clientFor, hubCommand, print, printJson, type HubCommandOptions } from './hub-options.ts';
 import { resolveStoreUrl } from './token-store.ts';
@@ -37,6 +35,9 @@ export function tokenCommand(program: Command): void {
       if (!(ROLES as readonly string[]).includes(options.role)) {
         throw new DatongError('DT_API_BAD_REQUEST', { params: { reason: `unknown role "${options.role}" (one of ${ROLES.join(', ')})` } });
       }
+      const { openStore } = await import('../../store/open-store.ts');
+      const { AuditLog } = await import('../../audit/audit-log.ts');
+      const { createToken } = await import('../../auth/tokens.ts');
       const db = await openStore({ url: await resolveStoreUrl(options), baseDir: options.workspace });
       try {
         const created = await createToken(db, { name: options.name, role: options.role as Role, createdBy: `cli:${process.env.USER ?? 'local'}` }, new AuditLog(db));

@@ -1,7 +1,4 @@
 import type { Command } from 'commander';
-import { CONNECTORS } from '../../connectors/registry.ts';
-import { loadWorkspace } from '../../workspace/load-workspace.ts';
-import { runValidate } from '../../workspace/validate-command.ts';
 import { printJson } from './hub-options.ts';
 
 /** `datong validate <dir>`: lints a workspace folder offline; exit code 1 when it has errors. */
@@ -12,6 +9,10 @@ export function validateCommand(program: Command): void {
     .argument('[dir]', 'workspace folder', '.')
     .option('--json', 'print { valid, findings } as JSON')
     .action(async (dir: string, options: { json?: boolean }) => {
+      // Loaded here, not at start-up: `datong --help` should not load every connector spec.
+      const { CONNECTORS } = await import('../../connectors/registry.ts');
+      const { loadWorkspace } = await import('../../workspace/load-workspace.ts');
+      const { runValidate } = await import('../../workspace/validate-command.ts');
       if (options.json) {
         const { workspace, findings } = await loadWorkspace(dir, { connectors: CONNECTORS });
         printJson({ valid: workspace !== undefined, findings });
