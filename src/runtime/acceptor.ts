@@ -5,7 +5,7 @@
  * acknowledge its sender.
  */
 import type { Db } from '../store/db.ts';
-import { insertRecords, type AcceptResult, type NewRecord } from '../store/queue.ts';
+import { commitNewRecords, type AcceptResult, type NewRecord } from '../store/queue.ts';
 import { failpoint } from './failpoints.ts';
 
 interface Waiting {
@@ -53,14 +53,15 @@ export class Acceptor {
       count += next.records.length;
     }
     try {
-      const results = await this.db.transaction(async (tx) => {
-        const all: AcceptResult[][] = [];
-        for (const waiting of group) all.push(await insertRecords(tx, waiting.records));
-        return all;
-      });
+      const records = group.flatMap((waiting) => waiting.records);
+      const flat = await commitNewRecords(this.db, records);
       failpoint('after-commit-before-ack');
-      this.options.onCommitted?.(group.flatMap((waiting) => waiting.records));
-      group.forEach((waiting, index) => waiting.resolve(results[index]));
+      this.options.onCommitted?.(records);
+      let offset = 0;
+      for (const waiting of group) {
+        waiting.resolve(flat.slice(offset, offset + waiting.records.length));
+        offset += waiting.records.length;
+      }
     } catch (error) {
       for (const waiting of group) waiting.reject(error);
     }

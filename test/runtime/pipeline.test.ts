@@ -52,7 +52,7 @@ beforeAll(async () => {
   erp.exec(`CREATE TABLE sales_order (order_no TEXT PRIMARY KEY, status TEXT, total TEXT, order_time TEXT, buyer TEXT, source_updated_at TEXT);
             CREATE TABLE sales_order_line (order_no TEXT, sku TEXT, qty INTEGER, price TEXT, PRIMARY KEY (order_no, sku));`);
   const webhook = (extra: Record<string, unknown> = {}) => ({ type: 'webhook', system: 'shop', secrets: [SECRET], sourceId: 'orderNo', version: 'updatedAt', ...extra });
-  const fastRetry = { maxAttempts: 4, initialDelayMs: 20, maxDelayMs: 100 };
+  const fastRetry = { maxAttempts: 6, initialDelayMs: 20, maxDelayMs: 100 };
   dir = writeWorkspace({
     systems: {
       shop: { type: 'http', config: { baseUrl: witness.url, auth: { type: 'bearer', token: 'shop-token' }, timeoutMs: 2000 } },
@@ -90,7 +90,7 @@ beforeAll(async () => {
         ],
       },
       'to-shop': {
-        trigger: webhook({ key: 'entity' }),
+        trigger: webhook({ sourceId: 'id', key: 'entity' }),
         retry: fastRetry,
         steps: [{ id: 'push', type: 'write', system: 'shop', options: { method: 'PUT', path: '/items/{id}' } }],
       },
@@ -197,13 +197,13 @@ describe('HTTP target under faults', () => {
 
   it('dead-letters a record after maxAttempts while the others of other keys flow', async () => {
     witness.reset();
-    witness.fail(503, 4);
+    witness.fail(503, 6);
     const doomed = await post('to-shop', { id: 'P1', entity: 'P1', updatedAt: '1' });
     await waitFor(async () => (await records('to-shop')).find((r) => r.source_id === 'P1')?.state === 'dead', { what: 'P1 dead' });
     await post('to-shop', { id: 'P2', entity: 'P2', updatedAt: '1' });
     await waitFor(() => witness.stored().has('P2'), { what: 'P2 delivered' });
     const letter = await hub.db.get<{ error_code: string; attempts: number }>('SELECT error_code, attempts FROM dead_letters WHERE record_id = ?', [doomed.json().recordId]);
-    expect(letter).toEqual({ error_code: 'DT_RUNTIME_MAX_ATTEMPTS', attempts: 4 });
+    expect(letter).toEqual({ error_code: 'DT_RUNTIME_MAX_ATTEMPTS', attempts: 6 });
   });
 
   it('keeps per-key order while a key retries', async () => {

@@ -7,8 +7,8 @@ export function filterStep(options: { id: string; index: number; when: string })
     id: options.id,
     type: 'filter',
     index: options.index,
-    async run(payload) {
-      return (await condition.test(payload)) ? { kind: 'continue', payload } : { kind: 'stop', outcome: 'filtered' };
+    async run(payload, ctx) {
+      return (await condition.test(payload, { now: ctx.now })) ? { kind: 'continue', payload } : { kind: 'stop', outcome: 'filtered' };
     },
   };
 }

@@ -17,9 +17,9 @@ export function routeStep(options: {
     id: options.id,
     type: 'route',
     index: options.index,
-    async run(payload) {
+    async run(payload, ctx) {
       for (const route of routes) {
-        if (await route.condition.test(payload)) {
+        if (await route.condition.test(payload, { now: ctx.now })) {
           return route.to < 0 ? { kind: 'stop', outcome: 'filtered' } : { kind: 'continue', payload, jumpTo: route.to, outcome: `→ ${route.name}` };
         }
       }
