@@ -104,7 +104,8 @@ export class Hub {
     const storeUrl = options.storeUrl ?? env.DATONG_STORE_URL ?? loaded.workspace.file.store?.url ?? `sqlite:${resolve(dataDir, 'datong.db')}`;
     const db = await openStore({ url: storeUrl, baseDir: options.workspaceDir, synchronous: options.synchronous });
     const keyring = await loadKeyring({ dataDir, env });
-    const hub = new Hub(db, keyring, { ...options, env, logger, dataDir });
+    const worker = { ...options.worker, leaseMs: options.worker?.leaseMs ?? leaseFromEnv(env) };
+    const hub = new Hub(db, keyring, { ...options, worker, env, logger, dataDir });
     logger.info({ store: redactUrl(storeUrl) }, 'store open');
     await hub.applyLoaded(loaded, 'system', 'start');
     if (options.work !== false) {
@@ -199,6 +200,16 @@ export class WorkspaceInvalidError extends DatongError {
   constructor(readonly findings: Finding[]) {
     super('DT_CONFIG_INVALID', { params: { reason: `${findings.length} problem(s) in the workspace` }, details: { findings } });
   }
+}
+
+/** DATONG_LEASE_MS: how long a worker's lease on a record lasts before another worker may take it over. */
+function leaseFromEnv(env: Record<string, string | undefined>): number | undefined {
+  const value = env.DATONG_LEASE_MS;
+  if (value === undefined || value === '') return undefined;
+  if (!/^\d+$/.test(value) || Number(value) < 100) {
+    throw new DatongError('DT_CONFIG_INVALID', { params: { reason: `DATONG_LEASE_MS must be a whole number of milliseconds ≥ 100, not "${value}"` } });
+  }
+  return Number(value);
 }
 
 async function loadOrThrow(dir: string): Promise<{ workspace: Snapshot['workspace'] }> {
