@@ -10,10 +10,13 @@ import { getCursor, setCursor } from '../store/cursors.ts';
 import type { Db } from '../store/db.ts';
 import { insertRecords, releaseExpiredLeases, type NewRecord } from '../store/queue.ts';
 import { latestSnapshot } from '../store/snapshots.ts';
-import { deleteTimer, fireRetryTimer, leaseDueTimers, upsertTimer, type TimerRow } from '../store/timers.ts';
+import { deleteTimer, fireRetryTimer, leaseDueTimers, retryTimerAt, upsertTimer, type TimerRow } from '../store/timers.ts';
 import type { ScheduleTriggerSpec } from '../workspace/schema.ts';
 import type { ConnectorPool } from './connector-pool.ts';
 import { firesFor } from './schedules.ts';
+
+/** A timer whose handling failed is tried again after this long (its lease would be 5 minutes). */
+export const FAILED_TIMER_RETRY_MS = 5_000;
 
 export interface TimerLoopOptions {
   db: Db;
@@ -66,7 +69,10 @@ export class TimerLoop {
         try {
           await this.fire(timer, now);
         } catch (error) {
-          logger.error({ err: toDatongError(error).toJSON(), timer: timer.id }, 'timer failed; it runs again when its lease expires');
+          logger.error({ err: toDatongError(error).toJSON(), timer: timer.id, retryInMs: FAILED_TIMER_RETRY_MS }, 'timer failed; it runs again shortly');
+          await retryTimerAt(db, { id: timer.id, owner: this.options.owner, at: Date.now() + FAILED_TIMER_RETRY_MS }).catch(() => {
+            // The store is failing too: the lease running out brings the timer back instead.
+          });
         }
       }
     } catch (error) {

@@ -45,6 +45,15 @@ export async function leaseDueTimers(db: Db, options: { owner: string; limit: nu
   );
 }
 
+/**
+ * Ends a lease early so a timer whose handling failed (its source unreachable, a table not
+ * there yet) is tried again at `at` rather than when the full lease runs out. Its due time is
+ * kept, so a cron fire retried this way is still the same scheduled fire.
+ */
+export async function retryTimerAt(db: Db, timer: { id: string; owner: string; at: number }): Promise<void> {
+  await db.run('UPDATE timers SET lease_until = ? WHERE id = ? AND lease_owner = ?', [timer.at, timer.id, timer.owner]);
+}
+
 /** Makes waiting records whose retry timer is due ready again, and removes those timers. */
 export async function fireRetryTimer(tx: Db, timer: TimerRow): Promise<void> {
   await tx.run(`UPDATE records SET state = 'ready' WHERE id = ? AND state = 'waiting'`, [timer.ref]);
