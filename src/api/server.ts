@@ -17,8 +17,6 @@ export async function buildServer(hub: Hub, options: { logger?: boolean } = {}):
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: 4 * 1_048_576,
-    // Record ids and tokens are never logged: request logs carry method, route and status only.
-    disableRequestLogging: true,
   });
   await app.register(swagger, {
     openapi: {

@@ -72,6 +72,7 @@ beforeAll(async () => {
         },
       },
       'group-out': { fields: { id: 'groupKey', items: 'items' } },
+      'enriched-out': { fields: { id: 'orderNo', erpOrderNo: 'erpOrderNo' } },
     },
     flows: {
       'to-erp': {
@@ -93,6 +94,15 @@ beforeAll(async () => {
         trigger: webhook({ sourceId: 'id', key: 'entity' }),
         retry: fastRetry,
         steps: [{ id: 'push', type: 'write', system: 'shop', options: { method: 'PUT', path: '/items/{id}' } }],
+      },
+      enrich: {
+        trigger: webhook(),
+        retry: fastRetry,
+        steps: [
+          { type: 'lookup', key: 'orderNo', into: 'erpOrderNo', xref: { system: 'erp', entity: 'sales-order' } },
+          { type: 'map', mapping: 'enriched-out' },
+          { id: 'push', type: 'write', system: 'shop', options: { path: '/enriched/{id}' } },
+        ],
       },
       fanout: {
         trigger: webhook(),
@@ -213,6 +223,18 @@ describe('HTTP target under faults', () => {
     await waitFor(() => witness.stored().get('K1') === '5', { what: 'K1 at version 5' });
     const versions = witness.deliveries.filter((d) => d.id === 'K1').map((d) => d.version);
     expect(versions).toEqual(['1', '1', '2', '3', '4', '5']);
+  });
+});
+
+describe('lookup', () => {
+  it('enriches a record with its id in another system from the cross-reference, and quarantines a miss', async () => {
+    witness.reset();
+    await post('enrich', { orderNo: 'TB1001', updatedAt: '1' });
+    const miss = await post('enrich', { orderNo: 'TB-NOWHERE', updatedAt: '1' });
+    await waitFor(() => witness.records.get('TB1001'), { what: 'enriched record' });
+    expect(witness.records.get('TB1001')!.data).toEqual({ id: 'TB1001', erpOrderNo: 'TB1001' });
+    const letter = await waitFor(() => hub.db.get<{ error_code: string }>('SELECT error_code FROM dead_letters WHERE record_id = ?', [miss.json().recordId]));
+    expect(letter.error_code).toBe('DT_LOOKUP_NOT_FOUND');
   });
 });
 
