@@ -49,7 +49,10 @@ export class SqlConnector implements Connector {
     }
     this.opening ??= openClient(this.target, this.poolSize).catch((error: unknown) => {
       this.opening = undefined;
-      throw toSqlError(error, { dialect: this.target.dialect, system: this.system });
+      // Failing to open (no such folder, unreadable file, driver missing) is a connection problem.
+      const failure = toSqlError(error, { dialect: this.target.dialect, system: this.system });
+      if (failure.code === 'DT_SQL_AUTH' || failure.code === 'DT_SQL_CONNECTION') throw failure;
+      throw new DatongError('DT_SQL_CONNECTION', { params: { system: this.system, reason: failure.params.reason }, cause: error, where: { system: this.system } });
     });
     return this.opening;
   };
