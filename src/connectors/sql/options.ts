@@ -58,7 +58,7 @@ export const SqlReadOptionsSchema = Type.Object(
     query: Type.Optional(
       Type.String({
         description:
-          'A SELECT returning cursorColumn and idColumn. It may use :cursor (the last cursor value, NULL at the start) to narrow the scan, e.g. WHERE (:cursor IS NULL OR updated_at >= :cursor); paging and ordering are added around it',
+          'A SELECT returning cursorColumn and idColumn; paging and ordering are added around it. It may use :cursor (the last cursor value, NULL at the start) to narrow the scan: WHERE (updated_at >= :cursor OR :cursor IS NULL) — in PostgreSQL keep the comparison first, or cast (:cursor::timestamptz IS NULL)',
       }),
     ),
     table: Type.Optional(Identifier('Table to read (instead of query)')),
