@@ -3,6 +3,7 @@
  * groups time out, cron flows fire (and read their source, page by page, committing records and
  * cursor together). Also returns expired record leases to the queue.
  */
+import { setMaxListeners } from 'node:events';
 import { toDatongError } from '../errors/datong-error.ts';
 import type { Logger } from '../sdk/logger.ts';
 import { flushAggregate, type AggregateAppend } from '../store/aggregates.ts';
@@ -35,7 +36,9 @@ export class TimerLoop {
   private stopped = false;
   private readonly abort = new AbortController();
 
-  constructor(private readonly options: TimerLoopOptions) {}
+  constructor(private readonly options: TimerLoopOptions) {
+    setMaxListeners(0, this.abort.signal);
+  }
 
   start(): void {
     this.stopped = false;

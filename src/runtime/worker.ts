@@ -5,6 +5,7 @@
  * many sharing a PostgreSQL store, can run at once: leases keep them apart, and a dead worker's
  * leases expire and are taken over.
  */
+import { setMaxListeners } from 'node:events';
 import { toDatongError } from '../errors/datong-error.ts';
 import type { Logger } from '../sdk/logger.ts';
 import type { Db } from '../store/db.ts';
@@ -44,6 +45,8 @@ export class Worker {
   private readonly idlePollMs: number;
 
   constructor(private readonly options: WorkerOptions) {
+    // Every in-flight write listens on this one signal; hundreds at once are expected.
+    setMaxListeners(0, this.abort.signal);
     this.batchSize = options.batchSize ?? 200;
     this.maxBatches = options.maxBatchesInFlight ?? 2;
     this.leaseMs = options.leaseMs ?? 60_000;
