@@ -1,6 +1,12 @@
 import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AuditLog } from '../../audit/audit-log.ts';
+import { verifyToken } from '../../auth/tokens.ts';
+import { openStore } from '../../store/open-store.ts';
 import { startTestHub, type TestHub } from '../../../test/support/test-hub.ts';
 
 const BIN = fileURLToPath(new URL('../../../bin/datong.js', import.meta.url));
@@ -60,6 +66,29 @@ describe('datong CLI', () => {
     const result = await datong(['status']);
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(/✖ .+ \[DT_CLI_NO_TOKEN\]/);
+  });
+
+  it('token create opens the store itself and prints a working token once', { timeout: 120_000 }, async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'datong-cli-'));
+    try {
+      const store = `sqlite:${join(dir, 'store.db')}`;
+      const result = await datong(['token', 'create', '--name', '对账脚本', '--role', 'operator', '--store', store, '--json']);
+      expect(result.stderr).toBe('');
+      const created = JSON.parse(result.stdout) as { id: string; token: string; role: string };
+      expect(created.role).toBe('operator');
+      const db = await openStore({ url: store });
+      try {
+        expect(await verifyToken(db, created.token)).toMatchObject({ id: created.id, name: '对账脚本', role: 'operator' });
+        expect((await new AuditLog(db).list({ action: 'token.create' })).entries).toHaveLength(1);
+      } finally {
+        await db.close();
+      }
+      const refused = await datong(['token', 'create', '--name', 'x', '--role', 'emperor', '--store', store]);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(/✖ .*emperor.* \[DT_API_BAD_REQUEST\]/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   describe('against a running hub', () => {
