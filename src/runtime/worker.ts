@@ -9,7 +9,7 @@ import { setMaxListeners } from 'node:events';
 import { toDatongError } from '../errors/datong-error.ts';
 import type { Logger } from '../sdk/logger.ts';
 import type { Db } from '../store/db.ts';
-import { completeRecords, leaseRecords, type Completion } from '../store/queue.ts';
+import { completeRecords, leaseRecords, renewLeases, type Completion } from '../store/queue.ts';
 import type { LeasedRecord } from '../store/rows.ts';
 import type { ConnectorPool } from './connector-pool.ts';
 import { failpoint } from './failpoints.ts';
@@ -110,7 +110,26 @@ export class Worker {
     });
   }
 
+  /**
+   * Runs a batch while a heartbeat renews its leases (every third of the lease), so a slow
+   * target never lets another worker take over a live worker's records and send them again.
+   * Only a dead (or frozen) worker's leases expire.
+   */
   private async runBatch(records: LeasedRecord[]): Promise<void> {
+    const ids = records.map((record) => record.envelope.id);
+    const heartbeat = setInterval(() => {
+      renewLeases(this.options.db, this.options.id, ids, this.leaseMs).catch((error: unknown) => {
+        this.options.logger.warn({ err: toDatongError(error).toJSON() }, 'renewing leases failed; if they expire, another worker runs those records again');
+      });
+    }, Math.max(50, Math.floor(this.leaseMs / 3)));
+    try {
+      await this.processBatch(records);
+    } finally {
+      clearInterval(heartbeat);
+    }
+  }
+
+  private async processBatch(records: LeasedRecord[]): Promise<void> {
     const batchers = new Map<string, WriteBatcher>();
     const batcher = (plan: FlowPlan, stepId: string): WriteBatcher => {
       const key = `${plan.snapshot}:${plan.id}:${stepId}`;

@@ -116,11 +116,18 @@ export async function releaseExpiredLeases(db: Db, now = Date.now()): Promise<nu
   return changes;
 }
 
-/** Extends leases a worker still holds (long-running batches). */
-export async function renewLeases(db: Db, owner: string, ids: readonly string[], leaseMs: number, now = Date.now()): Promise<void> {
-  for (const id of ids) {
-    await db.run(`UPDATE records SET lease_until = ? WHERE id = ? AND lease_owner = ? AND state = 'leased'`, [now + leaseMs, id, owner]);
+/** Extends leases a worker still holds (the heartbeat of a running batch); returns how many it still held. */
+export async function renewLeases(db: Db, owner: string, ids: readonly string[], leaseMs: number, now = Date.now()): Promise<number> {
+  let renewed = 0;
+  for (let start = 0; start < ids.length; start += 500) {
+    const chunk = ids.slice(start, start + 500);
+    const { changes } = await db.run(
+      `UPDATE records SET lease_until = ? WHERE state = 'leased' AND lease_owner = ? AND id IN (${chunk.map(() => '?').join(', ')})`,
+      [now + leaseMs, owner, ...chunk],
+    );
+    renewed += changes;
   }
+  return renewed;
 }
 
 export type Completion =

@@ -8,12 +8,12 @@
  * there means the target really changed; two rows for one (key, version) mean a write happened
  * twice.
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { writeWorkspace } from '../../support/workspace-folder.ts';
 import type { Delivery } from './sender.ts';
 import type { Random } from './random.ts';
+import { subDir } from './temp-dir.ts';
 
 export const ORDER_FLOW = 'shop-orders';
 
@@ -31,7 +31,6 @@ CREATE TRIGGER order_lines_au AFTER UPDATE ON order_lines BEGIN INSERT INTO orde
 /** Creates the target file (tables + write-log triggers) and the workspace folder; returns both paths. */
 export function orderWorld(dir: string, secret: string): { workspaceDir: string; targetPath: string } {
   const targetPath = join(dir, 'erp.db');
-  mkdirSync(join(dir, 'workspace'), { recursive: true });
   const target = new Database(targetPath);
   target.exec(TARGET_DDL);
   target.close();
@@ -84,7 +83,7 @@ export function orderWorld(dir: string, secret: string): { workspaceDir: string;
         },
       },
     },
-    join(dir, 'workspace'),
+    subDir(dir, 'workspace'),
   );
   return { workspaceDir, targetPath };
 }

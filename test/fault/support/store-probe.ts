@@ -9,10 +9,14 @@ import { openStore } from '../../../src/store/open-store.ts';
 export type StateCounts = Record<'ready' | 'leased' | 'waiting' | 'done' | 'dead', number>;
 
 export class StoreProbe {
-  private constructor(readonly db: Db) {}
+  /** Over a handle the caller owns (`close()` leaves it open); `open` makes one of its own. */
+  constructor(
+    readonly db: Db,
+    private readonly owned = false,
+  ) {}
 
   static async open(url: string): Promise<StoreProbe> {
-    return new StoreProbe(await openStore({ url }));
+    return new StoreProbe(await openStore({ url }), true);
   }
 
   async states(flow?: string): Promise<StateCounts> {
@@ -44,7 +48,7 @@ export class StoreProbe {
   }
 
   async close(): Promise<void> {
-    await this.db.close();
+    if (this.owned) await this.db.close();
   }
 }
 

@@ -4,7 +4,7 @@
  * disk, while tmpfs makes fsync free: the tests then spend their time on kills and recovery,
  * not on a slow disk. (Power loss is not what these tests simulate.)
  */
-import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -21,4 +21,11 @@ export function faultTempDir(prefix: string): string {
 
 export function removeDir(dir: string | undefined): void {
   if (dir) rmSync(dir, { recursive: true, force: true });
+}
+
+/** `join(dir, name)`, created (writeWorkspace wants an existing folder). */
+export function subDir(dir: string, name: string): string {
+  const path = join(dir, name);
+  mkdirSync(path, { recursive: true });
+  return path;
 }
