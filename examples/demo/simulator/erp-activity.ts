@@ -14,12 +14,16 @@ export interface StockRound {
 }
 
 export class ErpActivity {
-  private lastStamp = 0;
+  private lastStamp: number;
 
   constructor(
     private readonly db: ErpDb,
     private readonly random: Random,
-  ) {}
+  ) {
+    // Continue after the newest stamp already there, even if this machine's clock is behind it.
+    const newest = (db.prepare('SELECT MAX(updated_at) AS newest FROM stock').get() as { newest: string | null }).newest;
+    this.lastStamp = newest ? Date.parse(newest) || 0 : 0;
+  }
 
   /** Changes one to four stock levels in one transaction; returns the new levels. */
   round(now = Date.now()): StockRound[] {
