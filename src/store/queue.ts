@@ -5,8 +5,10 @@
  * earlier record of its flow and key is still pending (or dead-lettered with its key held).
  */
 import type { Db } from './db.ts';
+import type { ScriptRunner, ScriptStep } from './sqlite-db.ts';
+import { deadLetterStatement, finishStatement, INSERT_RECORD, insertParams, runStatement, timerStatement } from './queue-statements.ts';
 import type { OrgAttributes } from '../record/envelope.ts';
-import { newId, newTraceId } from '../record/ids.ts';
+import { newId } from '../record/ids.ts';
 import { toLeased, type LeasedRecord, type RecordRow, type RecordState, type RunEntry } from './rows.ts';
 import type { SerializedError } from '../errors/datong-error.ts';
 import { appendToAggregate, type AggregateAppend } from './aggregates.ts';
@@ -37,30 +39,6 @@ export interface AcceptResult {
   duplicate: boolean;
 }
 
-const INSERT_RECORD = `INSERT INTO records (id, flow, snapshot, source_system, source_id, ordering_key, version, delivery_id,
-  accepted_at, trace_id, correlation_id, causation_id, org, payload, start_step, state)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'ready')
-  ON CONFLICT (flow, delivery_id) DO NOTHING`;
-
-function insertParams(record: NewRecord, id: string, now: number): unknown[] {
-  return [
-    id,
-    record.flow,
-    record.snapshot,
-    record.sourceSystem,
-    record.sourceId,
-    record.key ?? record.sourceId,
-    record.version ?? null,
-    record.deliveryId ?? null,
-    now,
-    record.traceId ?? newTraceId(),
-    record.correlationId ?? null,
-    record.causationId ?? null,
-    record.org ? JSON.stringify(record.org) : null,
-    JSON.stringify(record.payload ?? null),
-    record.startStep ?? 0,
-  ];
-}
 
 /** Inserts records inside the caller's transaction; a repeated delivery id yields the earlier record. */
 export async function insertRecords(tx: Db, records: readonly NewRecord[], now = Date.now()): Promise<AcceptResult[]> {
@@ -76,6 +54,34 @@ export async function insertRecords(tx: Db, records: readonly NewRecord[], now =
     }
   }
   return results;
+}
+
+/**
+ * Commits new records in one transaction of their own (the acceptor's group commit). Where the
+ * store can commit a batch off the event loop (SQLite's commit thread), it does: the fsync then
+ * overlaps with reading the next deliveries. Resolves only after the commit.
+ */
+export async function commitNewRecords(db: Db, records: readonly NewRecord[], now = Date.now()): Promise<AcceptResult[]> {
+  const runner = scriptRunner(db);
+  if (!runner) return db.transaction((tx) => insertRecords(tx, records, now));
+  const ids = records.map(() => newId(now));
+  const done = await runner.runScript(records.map((record, index) => ({ sql: INSERT_RECORD, params: insertParams(record, ids[index]!, now) })));
+  const results: AcceptResult[] = [];
+  for (const [index, record] of records.entries()) {
+    if (done[index]!.changes === 1) {
+      results.push({ id: ids[index]!, duplicate: false });
+      continue;
+    }
+    // A repeated delivery id: the earlier record is committed, so a plain read finds it.
+    const existing = await db.get<{ id: string }>('SELECT id FROM records WHERE flow = ? AND delivery_id = ?', [record.flow, record.deliveryId]);
+    results.push({ id: existing?.id ?? ids[index]!, duplicate: true });
+  }
+  return results;
+}
+
+/** The store's script runner (SQLite's commit thread), if it has one. */
+function scriptRunner(db: Db): ScriptRunner | undefined {
+  return typeof (db as Partial<ScriptRunner>).runScript === 'function' ? (db as unknown as ScriptRunner) : undefined;
 }
 
 const PENDING_STATES = `('ready', 'leased', 'waiting')`;
@@ -103,7 +109,11 @@ export interface LeaseOptions {
 /** Leases up to `limit` ready records in acceptance order. Safe with several workers on PostgreSQL. */
 export async function leaseRecords(db: Db, options: LeaseOptions): Promise<LeasedRecord[]> {
   const now = options.now ?? Date.now();
-  const rows = await db.transaction((tx) => tx.all<RecordRow>(leaseSql(tx.dialect), [options.owner, now + options.leaseMs, options.limit]));
+  const params = [options.owner, now + options.leaseMs, options.limit];
+  const runner = scriptRunner(db);
+  const rows = runner
+    ? ((await runner.runScript([{ sql: leaseSql(db.dialect), params }]))[0]!.rows as RecordRow[])
+    : await db.transaction((tx) => tx.all<RecordRow>(leaseSql(tx.dialect), params));
   return rows.map(toLeased).sort((a, b) => a.seq - b.seq);
 }
 
@@ -155,6 +165,8 @@ export type Completion =
  * took the record after the lease expired) is skipped and reported in `lost`.
  */
 export async function completeRecords(db: Db, owner: string, completions: readonly Completion[], now = Date.now()): Promise<{ lost: string[] }> {
+  const runner = scriptRunner(db);
+  if (runner && completions.every(isPlainCompletion)) return completeByScript(runner, owner, completions, now);
   const lost: string[] = [];
   await db.transaction(async (tx) => {
     for (const completion of completions) {
@@ -169,7 +181,8 @@ export async function completeRecords(db: Db, owner: string, completions: readon
       if (completion.kind === 'done') for (const link of completion.links ?? []) await linkXref(tx, link, now);
       if (completion.kind === 'done' && completion.aggregate) await appendToAggregate(tx, completion.aggregate.append, id, completion.aggregate.item, now);
       if (completion.kind === 'retry') {
-        await tx.run('INSERT INTO timers (id, kind, due_at, ref) VALUES (?, ?, ?, ?)', [`retry:${id}:${completion.record.attempts}`, 'retry', completion.dueAt, id]);
+        const timer = timerStatement(completion);
+        await tx.run(timer.sql, timer.params);
       }
       if (completion.kind === 'dead') await insertDeadLetter(tx, completion, now);
     }
@@ -177,53 +190,44 @@ export async function completeRecords(db: Db, owner: string, completions: readon
   return { lost };
 }
 
-async function finishRow(tx: Db, owner: string, completion: Completion, now: number): Promise<boolean> {
-  const id = completion.record.envelope.id;
-  const guard = `WHERE id = ? AND lease_owner = ? AND state = 'leased'`;
-  switch (completion.kind) {
-    case 'done':
-      return (await tx.run(`UPDATE records SET state = 'done', finished_at = ?, lease_owner = NULL, lease_until = NULL, last_error = NULL ${guard}`, [now, id, owner])).changes === 1;
-    case 'retry':
-      return (
-        (
-          await tx.run(`UPDATE records SET state = 'waiting', lease_owner = NULL, lease_until = NULL, last_error = ?, done_targets = ? ${guard}`, [
-            JSON.stringify(completion.error),
-            JSON.stringify(completion.doneTargets),
-            id,
-            owner,
-          ])
-        ).changes === 1
-      );
-    case 'dead':
-      return (
-        (
-          await tx.run(`UPDATE records SET state = 'dead', finished_at = ?, lease_owner = NULL, lease_until = NULL, last_error = ?, holds_key = ? ${guard}`, [
-            now,
-            JSON.stringify(completion.error),
-            completion.holdKey ? 1 : 0,
-            id,
-            owner,
-          ])
-        ).changes === 1
-      );
-  }
+/** Completions made only of statements known up front (no reads): these can run as a script. */
+function isPlainCompletion(completion: Completion): boolean {
+  return completion.kind !== 'done' || (!completion.children?.length && !completion.links?.length && !completion.aggregate);
 }
+
+/** The same transaction as `completeRecords`, as one script: each record's statements run only if its guarded update did. */
+async function completeByScript(runner: ScriptRunner, owner: string, completions: readonly Completion[], now: number): Promise<{ lost: string[] }> {
+  const steps: ScriptStep[] = [];
+  const finishSteps: number[] = [];
+  for (const completion of completions) {
+    const finish = steps.push(finishStatement(owner, completion, now)) - 1;
+    finishSteps.push(finish);
+    steps.push({ ...runStatement(completion.run), onlyIf: finish });
+    if (completion.kind === 'retry') steps.push({ ...timerStatement(completion), onlyIf: finish });
+    if (completion.kind === 'dead') steps.push({ ...deadLetterStatement(completion, now), onlyIf: finish });
+  }
+  const results = await runner.runScript(steps);
+  const lost = completions.filter((_, index) => results[finishSteps[index]!]!.changes !== 1).map((completion) => completion.record.envelope.id);
+  return { lost };
+}
+
+
+async function finishRow(tx: Db, owner: string, completion: Completion, now: number): Promise<boolean> {
+  const statement = finishStatement(owner, completion, now);
+  return (await tx.run(statement.sql, statement.params)).changes === 1;
+}
+
 
 async function insertRun(tx: Db, run: RunEntry): Promise<void> {
-  await tx.run(
-    'INSERT INTO runs (record_id, flow, attempt, worker, started_at, finished_at, outcome, error_code, hops) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    [run.recordId, run.flow, run.attempt, run.worker, run.startedAt, run.finishedAt, run.outcome, run.errorCode ?? null, JSON.stringify(run.hops)],
-  );
+  const statement = runStatement(run);
+  await tx.run(statement.sql, statement.params);
 }
 
+
+
 async function insertDeadLetter(tx: Db, completion: Extract<Completion, { kind: 'dead' }>, now: number): Promise<void> {
-  const envelope = completion.record.envelope;
-  const payload = JSON.stringify(envelope.payload);
-  await tx.run(
-    `INSERT INTO dead_letters (id, record_id, flow, reason, step, error_code, error, attempts, payload, original_payload, state, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?)`,
-    [newId(now), envelope.id, envelope.flow, completion.reason, completion.step ?? null, completion.error.code, JSON.stringify(completion.error), completion.record.attempts, payload, payload, now],
-  );
+  const statement = deadLetterStatement(completion, now);
+  await tx.run(statement.sql, statement.params);
 }
 
 /** Queue depth per flow and state, read from the store so several workers report one truth. */

@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import type { Db, RunResult } from './db.ts';
 
@@ -9,21 +10,72 @@ export interface SqliteDbOptions {
   /** FULL (default) survives power loss; NORMAL survives a process crash only. */
   synchronous?: 'FULL' | 'NORMAL';
   busyTimeoutMs?: number;
+  /**
+   * Run `runScript` transactions on a helper thread with its own connection (default true for
+   * a file; ':memory:' cannot be shared and always writes on the calling thread).
+   */
+  commitThread?: boolean;
+}
+
+/** One statement of a script; with `onlyIf: i` it runs only when step i changed a row. */
+export interface ScriptStep {
+  sql: string;
+  params: readonly unknown[];
+  onlyIf?: number;
+}
+
+/** What a step did: rows changed (or returned, for a statement with RETURNING), and those rows. */
+export interface ScriptResult {
+  changes: number;
+  rows?: unknown[];
+}
+
+/** Stores that can run a fixed list of statements as one transaction off the event loop. */
+export interface ScriptRunner {
+  /**
+   * Runs the steps in order in one transaction and resolves with each step's result once the
+   * transaction is committed (durably, per the synchronous setting). Any failing statement
+   * rolls the whole script back and rejects.
+   */
+  runScript(steps: readonly ScriptStep[]): Promise<ScriptResult[]>;
+}
+
+interface ScriptOutcome {
+  results?: ScriptResult[];
+  error?: { message: string; code?: string };
+}
+
+interface ThreadReply {
+  id: number;
+  outcomes?: ScriptOutcome[];
+  error?: { message: string; code?: string };
 }
 
 /**
  * better-sqlite3 is synchronous; an async transaction function could let another caller's
  * statement run inside it between two awaits. A lock serialises transactions and makes
  * statements outside a transaction wait for the running one.
+ *
+ * `runScript` (group commit, leases, completions) runs on a commit thread with a second connection,
+ * so its fsync does not stall the event loop. Writes on the main connection wait (without
+ * blocking) while a batch is out there, and a batch waits for a running transaction: the two
+ * connections never contend for SQLite's write lock. Reads need not wait for the thread (WAL).
  */
-export class SqliteDb implements Db {
+export class SqliteDb implements Db, ScriptRunner {
   readonly dialect = 'sqlite' as const;
   readonly raw: Database.Database;
   private lock: Promise<void> = Promise.resolve();
   private locked = false;
+  /** Settles when the batch out on the commit thread has committed or failed. */
+  private threadScript: Promise<void> | undefined;
+  private thread: Worker | undefined;
+  private readonly replies = new Map<number, { resolve: (outcomes: ScriptOutcome[]) => void; reject: (error: Error) => void; done?: () => void }>();
+  private readonly queued: { steps: readonly ScriptStep[]; resolve: (results: ScriptResult[]) => void; reject: (error: Error) => void }[] = [];
+  private pumpScheduled = false;
+  private nextScriptId = 0;
   private readonly statements = new Map<string, Database.Statement>();
 
-  constructor(options: SqliteDbOptions) {
+  constructor(private readonly options: SqliteDbOptions) {
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
     this.raw = new Database(options.path);
     this.raw.pragma('journal_mode = WAL');
@@ -42,27 +94,37 @@ export class SqliteDb implements Db {
     return statement;
   }
 
-  private async idle(): Promise<void> {
-    while (this.locked) await this.lock;
+  /**
+   * True while the main connection may not write: a transaction runs, or a batch is out on the
+   * commit thread. Callers loop `while (this.busy) await this.turn();` and then act with no await
+   * in between, or two of them could both pass.
+   */
+  private get busy(): boolean {
+    return this.locked || this.threadScript !== undefined;
+  }
+
+  private turn(): Promise<void> {
+    return this.locked ? this.lock : (this.threadScript ?? Promise.resolve());
   }
 
   async all<T>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
-    await this.idle();
+    // Reads need not wait for the commit thread (WAL readers see the last commit).
+    while (this.locked) await this.lock;
     return this.allNow<T>(sql, params);
   }
 
   async get<T>(sql: string, params: readonly unknown[] = []): Promise<T | undefined> {
-    await this.idle();
+    while (this.locked) await this.lock;
     return this.getNow<T>(sql, params);
   }
 
   async run(sql: string, params: readonly unknown[] = []): Promise<RunResult> {
-    await this.idle();
+    while (this.busy) await this.turn();
     return this.runNow(sql, params);
   }
 
   async exec(sql: string): Promise<void> {
-    await this.idle();
+    while (this.busy) await this.turn();
     this.raw.exec(sql);
   }
 
@@ -87,7 +149,7 @@ export class SqliteDb implements Db {
 
   async transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
     // No await between the check and taking the lock, or two callers could both take it.
-    while (this.locked) await this.lock;
+    while (this.busy) await this.turn();
     let release!: () => void;
     this.locked = true;
     this.lock = new Promise((resolve) => (release = resolve));
@@ -111,14 +173,133 @@ export class SqliteDb implements Db {
 
   /** A synchronous transaction: no awaits possible inside, so no lock juggling (the hot path). */
   async transactionSync<T>(fn: () => T): Promise<T> {
-    while (this.locked) await this.lock;
+    while (this.busy) await this.turn();
     return this.raw.transaction(fn).immediate();
   }
 
+  runScript(steps: readonly ScriptStep[]): Promise<ScriptResult[]> {
+    const thread = this.commitThread();
+    if (!thread) return this.transactionSync(() => this.runScriptNow(steps));
+    return new Promise((resolve, reject) => {
+      this.queued.push({ steps, resolve, reject });
+      this.schedulePump();
+    });
+  }
+
+  /**
+   * Sends every queued script to the thread as one transaction (one fsync for all of them),
+   * once the thread is idle and no main-connection transaction runs. Scheduled with
+   * setImmediate so that a transaction waiting for the thread gets its turn between two sends.
+   */
+  private schedulePump(): void {
+    if (this.pumpScheduled) return;
+    this.pumpScheduled = true;
+    setImmediate(() => {
+      this.pumpScheduled = false;
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    if (this.queued.length === 0 || this.threadScript) return;
+    if (this.locked) {
+      void this.lock.then(() => this.schedulePump());
+      return;
+    }
+    const thread = this.commitThread();
+    const group = this.queued.splice(0, this.queued.length);
+    if (!thread) {
+      for (const script of group) this.transactionSync(() => this.runScriptNow(script.steps)).then(script.resolve, script.reject);
+      return;
+    }
+    let settle!: () => void;
+    this.threadScript = new Promise((resolve) => (settle = resolve));
+    const id = ++this.nextScriptId;
+    this.replies.set(id, {
+      resolve: (outcomes) =>
+        outcomes.forEach((outcome, index) => {
+          if (outcome.error) group[index]!.reject(threadError(outcome.error));
+          else group[index]!.resolve(outcome.results!);
+        }),
+      reject: (error) => {
+        for (const script of group) script.reject(error);
+      },
+      done: () => {
+        thread.unref();
+        this.threadScript = undefined;
+        settle();
+        if (this.queued.length) this.schedulePump();
+      },
+    });
+    // Referenced only while scripts are out, so an idle thread never keeps the process alive.
+    thread.ref();
+    thread.postMessage({ id, scripts: group.map((script) => script.steps) });
+  }
+
+  /** The same semantics as the commit thread, on this connection (inside a transaction). */
+  private runScriptNow(steps: readonly ScriptStep[]): ScriptResult[] {
+    const results: ScriptResult[] = [];
+    for (const step of steps) {
+      if (step.onlyIf !== undefined && !(results[step.onlyIf]!.changes > 0)) {
+        results.push({ changes: 0 });
+        continue;
+      }
+      const statement = this.prepare(step.sql);
+      if (statement.reader) {
+        const rows = statement.all(...step.params);
+        results.push({ changes: rows.length, rows });
+      } else results.push({ changes: statement.run(...step.params).changes });
+    }
+    return results;
+  }
+
+  private commitThread(): Worker | undefined {
+    if (this.thread) return this.thread;
+    if (this.options.path === ':memory:' || this.options.commitThread === false || !this.raw.open) return undefined;
+    const thread = new Worker(new URL('./sqlite-commit-thread.js', import.meta.url), {
+      workerData: { path: this.options.path, synchronous: this.options.synchronous ?? 'FULL', busyTimeoutMs: this.options.busyTimeoutMs ?? 10000, checkpointMs: 1000 },
+    });
+    thread.unref();
+    thread.on('message', (reply: ThreadReply) => {
+      const waiting = this.replies.get(reply.id);
+      if (!waiting) return;
+      this.replies.delete(reply.id);
+      if (reply.error) waiting.reject(threadError(reply.error));
+      else waiting.resolve(reply.outcomes!);
+      waiting.done?.();
+    });
+    const fail = (error: Error) => {
+      if (this.thread === thread) {
+        this.thread = undefined;
+        if (this.raw.open) this.raw.pragma('wal_autocheckpoint = 1000');
+      }
+      const failed = [...this.replies.values()];
+      this.replies.clear();
+      for (const waiting of failed) {
+        waiting.reject(error);
+        waiting.done?.();
+      }
+    };
+    thread.on('error', fail);
+    thread.on('exit', (code) => fail(new Error(`the SQLite commit thread exited (code ${code})`)));
+    // The thread checkpoints the WAL; a checkpoint here would stall the event loop.
+    this.raw.pragma('wal_autocheckpoint = 0');
+    this.thread = thread;
+    return thread;
+  }
+
   async close(): Promise<void> {
-    await this.idle();
+    while (this.busy || this.queued.length) await (this.busy ? this.turn() : new Promise((resolve) => setImmediate(resolve)));
+    const thread = this.thread;
+    this.thread = undefined;
+    if (thread) await thread.terminate();
     this.raw.close();
   }
+}
+
+/** An error from the commit thread, with the driver's code (SQLITE_BUSY…) kept for classification. */
+function threadError(error: { message: string; code?: string }): Error {
+  return Object.assign(new Error(error.message), { code: error.code });
 }
 
 /** The handle a transaction function gets: runs statements directly, inside the open transaction. */
