@@ -23,7 +23,7 @@ export async function writeResource(dir: string, kind: ResourceKind, id: string,
   const existing = await findResourceFile(dir, kind, id);
   const file = existing ?? `${kind}/${id}.yaml`;
   const original = existing === undefined ? undefined : await readFile(join(dir, existing), 'utf8');
-  const text = render(original, value);
+  const text = renderYaml(original, value);
   checkValue(file, kind, text);
   if (text === original) return;
   await mkdir(join(dir, kind), { recursive: true });
@@ -39,7 +39,7 @@ export async function deleteResource(dir: string, kind: ResourceKind, id: string
 }
 
 /** The YAML text for `value`, edited into `original` when there is one. */
-export function render(original: string | undefined, value: unknown): string {
+export function renderYaml(original: string | undefined, value: unknown): string {
   if (original === undefined) return new Document(value).toString(styleOf(''));
   const doc = parseDocument(original);
   // A file yaml cannot parse has no structure to keep; the new value replaces it whole.
