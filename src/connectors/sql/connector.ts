@@ -29,7 +29,7 @@ export class SqlConnector implements Connector {
   private readonly system: string;
   private readonly poolSize: number;
   private opening?: Promise<SqlClient>;
-  private ledgerReady?: Promise<void>;
+  private readonly ledgers = new Map<string, Promise<void>>();
   private closed = false;
 
   constructor(config: SqlConfig, context: ConnectorContext) {
@@ -57,15 +57,19 @@ export class SqlConnector implements Connector {
     return this.opening;
   };
 
-  private ensureLedger = (client: SqlClient): Promise<void> => {
-    this.ledgerReady ??= client
-      .query(ledgerDdl(client.dialect))
-      .then(() => undefined)
-      .catch((error: unknown) => {
-        this.ledgerReady = undefined;
-        throw error;
-      });
-    return this.ledgerReady;
+  private ensureLedger = (client: SqlClient, table: string): Promise<void> => {
+    let ready = this.ledgers.get(table);
+    if (!ready) {
+      ready = client.query(ledgerDdl(client.dialect, table)).then(
+        () => undefined,
+        (error: unknown) => {
+          this.ledgers.delete(table);
+          throw error;
+        },
+      );
+      this.ledgers.set(table, ready);
+    }
+    return ready;
   };
 
   async open(signal: AbortSignal): Promise<void> {

@@ -45,8 +45,9 @@ export const SqlWriteOptionsSchema = Type.Object(
     columns: Type.Optional(Type.Array(Identifier('Column'), { description: 'Only these fields are written (key and version columns always are)' })),
     children: Type.Optional(Type.Array(ChildTable, { description: 'Child tables written with the row in one transaction (header + lines)' })),
     idempotency: Type.Optional(
-      Type.Boolean({ default: true, description: 'Record applied idempotency keys in datong_applied_writes so a replay never writes twice' }),
+      Type.Boolean({ default: true, description: 'Record applied idempotency keys in the ledger table so a replay never writes twice' }),
     ),
+    ledgerTable: Type.Optional(Identifier('Ledger table of applied idempotency keys, created on demand (default datong_applied_writes)')),
   },
   { additionalProperties: false },
 );

@@ -1,20 +1,20 @@
 /**
  * The SQL target against real databases (SQLite file, PostgreSQL, MariaDB): header + lines in
- * one transaction, injection attempts, exact decimals and Chinese text. Tables: sk_<dialect>_*.
+ * one transaction, injection attempts, exact decimals and Chinese text. Tables: sk_<dialect>_<run tag>_*.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it, type TestContext } from 'vitest';
 import { newId } from '../../record/ids.ts';
 import { silentLogger, type Connector, type WriteItem, type WriteOutcome } from '../../sdk/index.ts';
 import { sqlSpec } from './spec.ts';
-import { addWriteLog, dropTables, types } from './testing/harness.ts';
-import { DIALECTS, openTestDb, type TestDb } from './testing/test-db.ts';
+import { addWriteLog, dropTables, dropWriteLog, types } from './testing/harness.ts';
+import { DIALECTS, openTestDb, RUN_TAG, type TestDb } from './testing/test-db.ts';
 
 const DECIMAL = '12345678901234.56';
 const CHINESE = '深圳市前海微众银行股份有限公司（𠮷野家分店）😀';
 
 describe.each(DIALECTS)('SQL target on %s', (dialect) => {
-  const orders = `sk_${dialect.slice(0, 2)}_orders`;
-  const lines = `sk_${dialect.slice(0, 2)}_lines`;
+  const orders = `sk_${dialect.slice(0, 2)}_${RUN_TAG}_orders`;
+  const lines = `sk_${dialect.slice(0, 2)}_${RUN_TAG}_lines`;
   const run = newId();
   let db: TestDb | null = null;
   let connector: Connector;
@@ -39,7 +39,10 @@ describe.each(DIALECTS)('SQL target on %s', (dialect) => {
   });
   afterAll(async () => {
     await connector?.close();
-    if (db) await dropTables(db, `${orders}_writes`, lines, orders);
+    if (db) {
+      await dropWriteLog(db, orders);
+      await dropTables(db, lines, orders);
+    }
     await db?.close();
   });
   beforeEach(async () => {

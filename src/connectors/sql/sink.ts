@@ -5,14 +5,14 @@
  * engine retries it; the idempotency ledger makes that retry safe.
  *
  * Per item, inside its savepoint:
- *   1. insert the idempotency key (+ version) into datong_applied_writes; already there → unchanged/duplicate
+ *   1. insert the idempotency key (+ version) into the ledger (datong_applied_writes); already there → unchanged/duplicate
  *   2. upsert the header; version guard blocked it → unchanged/stale (children untouched)
  *   3. per child table: upsert the item's lines, delete that parent's lines not in the new set
  */
 import { DatongError, type WriteItem, type WriteOutcome, type WriteRequest } from '../../sdk/index.ts';
 import type { SqlClient, SqlSession } from './client.ts';
 import { classifySqlError, toSqlError } from './errors.ts';
-import { buildChildDelete, buildLedgerInsert, buildUpsert, LEDGER_TABLE } from './statements.ts';
+import { buildChildDelete, buildLedgerInsert, buildUpsert } from './statements.ts';
 import { itemRows, ledgerKey, planWrite, type WritePlan } from './write-plan.ts';
 
 const YIELD_EVERY = 25;
@@ -20,8 +20,8 @@ const YIELD_EVERY = 25;
 export interface SinkContext {
   system: string;
   client(): Promise<SqlClient>;
-  /** Creates the ledger table once per connector instance. */
-  ensureLedger(client: SqlClient): Promise<void>;
+  /** Creates the ledger table once per connector instance and table name. */
+  ensureLedger(client: SqlClient, table: string): Promise<void>;
 }
 
 export async function writeBatch(context: SinkContext, request: WriteRequest, signal: AbortSignal): Promise<WriteOutcome[]> {
@@ -37,7 +37,7 @@ export async function writeBatch(context: SinkContext, request: WriteRequest, si
   if (request.items.length === 0) return [];
   const client = await context.client();
   try {
-    if (plan.idempotency) await context.ensureLedger(client);
+    if (plan.idempotency) await context.ensureLedger(client, plan.ledgerTable);
     return await client.transaction(async (tx) => {
       const outcomes: WriteOutcome[] = [];
       for (const [index, item] of request.items.entries()) {
@@ -77,8 +77,8 @@ async function writeInSavepoint(tx: SqlSession, plan: WritePlan, item: WriteItem
 async function writeItem(tx: SqlSession, plan: WritePlan, item: WriteItem, at: (table: string) => void): Promise<WriteOutcome> {
   const rows = itemRows(tx.dialect, plan, item);
   if (plan.idempotency) {
-    at(LEDGER_TABLE);
-    const ledger = buildLedgerInsert(tx.dialect, ledgerKey(item.idempotencyKey, item.version));
+    at(plan.ledgerTable);
+    const ledger = buildLedgerInsert(tx.dialect, ledgerKey(item.idempotencyKey, item.version), plan.ledgerTable);
     if ((await tx.query(ledger.sql, ledger.params)).affected === 0) {
       return { status: 'unchanged', targetId: rows.targetId, reason: 'duplicate' };
     }

@@ -1,15 +1,15 @@
 /**
- * The SQL source, lookup, discovery and check against real databases. Tables: sr_<dialect>_*.
+ * The SQL source, lookup, discovery and check against real databases. Tables: sr_<dialect>_<run tag>_*.
  */
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import type { Connector } from '../../sdk/index.ts';
 import { dropTables, types } from './testing/harness.ts';
-import { DIALECTS, openTestDb, type TestDb } from './testing/test-db.ts';
+import { DIALECTS, openTestDb, RUN_TAG, type TestDb } from './testing/test-db.ts';
 
 const signal = new AbortController().signal;
 
 describe.each(DIALECTS)('SQL source on %s', (dialect) => {
-  const materials = `sr_${dialect.slice(0, 2)}_materials`;
+  const materials = `sr_${dialect.slice(0, 2)}_${RUN_TAG}_materials`;
   let db: TestDb | null = null;
   let connector: Connector;
 

@@ -82,6 +82,7 @@ describe('idempotency ledger', () => {
     expect(buildLedgerInsert('sqlite', 'k').sql).toBe('INSERT INTO "datong_applied_writes" ("idempotency_key") VALUES (?) ON CONFLICT DO NOTHING');
     expect(buildLedgerInsert('postgres', 'k').sql).toContain('VALUES ($1) ON CONFLICT DO NOTHING');
     expect(buildLedgerInsert('mysql', 'k').sql).toContain('ON DUPLICATE KEY UPDATE `idempotency_key` = `idempotency_key`');
+    expect(buildLedgerInsert('postgres', 'k', 'erp_ledger')).toEqual({ sql: 'INSERT INTO "erp_ledger" ("idempotency_key") VALUES ($1) ON CONFLICT DO NOTHING', params: ['k'] });
   });
 
   it('creates the ledger only if missing, case-sensitive on MariaDB', () => {

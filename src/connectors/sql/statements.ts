@@ -76,8 +76,8 @@ export function buildChildDelete(dialect: Dialect, spec: ChildDeleteSpec): State
 }
 
 /** The idempotency ledger: one row per applied idempotency key, created on demand in the target. */
-export function ledgerDdl(dialect: Dialect): string {
-  const t = quoteIdentifier(dialect, LEDGER_TABLE);
+export function ledgerDdl(dialect: Dialect, table: string = LEDGER_TABLE): string {
+  const t = quoteIdentifier(dialect, table);
   switch (dialect) {
     case 'sqlite':
       return `CREATE TABLE IF NOT EXISTS ${t} ("idempotency_key" TEXT PRIMARY KEY, "applied_at" TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)`;
@@ -90,8 +90,8 @@ export function ledgerDdl(dialect: Dialect): string {
 }
 
 /** Records a key; affects 0 rows when the key was already applied. */
-export function buildLedgerInsert(dialect: Dialect, key: string): Statement {
-  const t = quoteIdentifier(dialect, LEDGER_TABLE);
+export function buildLedgerInsert(dialect: Dialect, key: string, table: string = LEDGER_TABLE): Statement {
+  const t = quoteIdentifier(dialect, table);
   const params = new Params(dialect);
   const value = params.add(key);
   if (dialect === 'mysql') {

@@ -21,6 +21,9 @@ describe('write plans', () => {
     expect(() => planWrite({ table: 't', key: [] })).toThrow(/at least one column/);
     expect(planWrite({ table: 't', key: ['id'] }).idempotency).toBe(true);
     expect(planWrite({ table: 't', key: ['id'], idempotency: false }).idempotency).toBe(false);
+    expect(planWrite({ table: 't', key: ['id'] }).ledgerTable).toBe('datong_applied_writes');
+    expect(planWrite({ table: 't', key: ['id'], ledgerTable: 'erp_ledger' }).ledgerTable).toBe('erp_ledger');
+    expect(() => planWrite({ table: 't', key: ['id'], ledgerTable: 'x;y' })).toThrow(/Invalid SQL identifier/);
   });
 
   it('splits an order into the header row and its lines with the parent key copied', () => {

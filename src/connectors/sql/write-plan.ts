@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { DatongError, type WriteItem } from '../../sdk/index.ts';
 import { checkIdentifier, type Dialect } from './identifiers.ts';
 import type { SqlWriteOptions } from './options.ts';
+import { LEDGER_TABLE } from './statements.ts';
 import { isPlainObject, toDbValue } from './values.ts';
 
 export interface ChildPlan {
@@ -22,6 +23,7 @@ export interface WritePlan {
   columns?: Set<string>;
   children: ChildPlan[];
   idempotency: boolean;
+  ledgerTable: string;
 }
 
 /** Validates the options (the engine validated their shape; identifiers are checked again here). */
@@ -38,7 +40,8 @@ export function planWrite(options: Record<string, unknown>): WritePlan {
     if (!Array.isArray(child.key) || child.key.length === 0) throw invalid(`child table ${child.table}: key is empty`);
     return { table: checkIdentifier(child.table), from: String(child.from), parentKey, key: child.key.map(checkIdentifier) };
   });
-  return { table, key, version, columns, children, idempotency: o.idempotency !== false };
+  const ledgerTable = o.ledgerTable === undefined ? LEDGER_TABLE : checkIdentifier(o.ledgerTable);
+  return { table, key, version, columns, children, idempotency: o.idempotency !== false, ledgerTable };
 }
 
 export interface ItemRows {

@@ -24,6 +24,12 @@ export async function dropTables(db: TestDb, ...tables: string[]): Promise<void>
   for (const table of tables) await db.exec(db.dialect === 'postgres' ? `DROP TABLE IF EXISTS ${table} CASCADE` : `DROP TABLE IF EXISTS ${table}`);
 }
 
+/** Drops the write log of `table` (its table, and the trigger function in PostgreSQL). */
+export async function dropWriteLog(db: TestDb, table: string): Promise<void> {
+  await dropTables(db, `${table}_writes`);
+  if (db.dialect === 'postgres') await db.exec(`DROP FUNCTION IF EXISTS ${table}_log() CASCADE`);
+}
+
 /** Adds `<table>_writes` and AFTER INSERT/UPDATE triggers copying (id, version) into it. */
 export async function addWriteLog(db: TestDb, table: string, columns: { id: string; version: string }): Promise<void> {
   const t = types(db.dialect);
@@ -50,18 +56,18 @@ export async function addWriteLog(db: TestDb, table: string, columns: { id: stri
 /** The sink conformance harness on table `<prefix>_orders`. */
 export async function sqlSinkHarness(db: TestDb, prefix: string): Promise<SinkHarness> {
   const table = `${prefix}_orders`;
+  const ledger = `${prefix}_ledger`;
   const t = types(db.dialect);
   await dropTables(db, table);
   await db.exec(
     `CREATE TABLE ${table} (id ${t.text(64)} PRIMARY KEY, customer ${t.text(100)} NOT NULL, amount ${t.decimal}, version ${t.text(40)})${t.tableSuffix}`,
   );
   await addWriteLog(db, table, { id: 'id', version: 'version' });
-  // The connector creates it on demand; reset() clears the suite's keys (only those: the ledger
-  // of a server database is shared with other test files), so it must exist.
-  await db.exec(ledgerDdl(db.dialect));
+  // The connector creates its ledger on demand; reset() empties it, so it must exist already.
+  await db.exec(ledgerDdl(db.dialect, ledger));
   return {
     connector: () => db.connector(),
-    writeOptions: { table, key: ['id'], version: 'version' },
+    writeOptions: { table, key: ['id'], version: 'version', ledgerTable: ledger },
     item: (n, version) => ({ id: `sink-${String(n).padStart(4, '0')}`, customer: `客户${n}`, amount: `${n}.50`, ...(version ? { version } : {}) }),
     // NOT NULL violation: rejected by the database itself, permanently.
     poison: () => ({ id: 'sink-poison', customer: null, amount: '1.00' }),
@@ -76,10 +82,11 @@ export async function sqlSinkHarness(db: TestDb, prefix: string): Promise<SinkHa
     dedupesRawWrites: true,
     ...(db.outage ? { outage: () => db.outage!() } : {}),
     async reset() {
-      await db.exec(`DELETE FROM ${table}`, `DELETE FROM ${table}_writes`, `DELETE FROM datong_applied_writes WHERE idempotency_key LIKE '%conformance:%'`);
+      await db.exec(`DELETE FROM ${table}`, `DELETE FROM ${table}_writes`, `DELETE FROM ${ledger}`);
     },
     async close() {
-      await dropTables(db, `${table}_writes`, table);
+      await dropWriteLog(db, table);
+      await dropTables(db, table, ledger);
     },
   };
 }

@@ -3,6 +3,7 @@
  * shared PostgreSQL / MariaDB `test` database behind a cuttable TCP relay. Null when the server
  * is missing (requireService has warned, or failed the run under CI).
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +16,12 @@ import { parseSqlUrl } from '../url.ts';
 import { TcpProxy } from './tcp-proxy.ts';
 
 export const DIALECTS: readonly Dialect[] = ['sqlite', 'postgres', 'mysql'];
+
+/**
+ * Part of every table name a test creates: the server databases are shared, and two runs of the
+ * same test file (two checkouts, a watch run next to a full run) must not drop each other's tables.
+ */
+export const RUN_TAG = randomBytes(3).toString('hex');
 
 export interface TestDb {
   dialect: Dialect;
