@@ -4,6 +4,12 @@ import { driveLoad, type LoadWindow } from './drive-load.ts';
 import { BENCH_SECRET } from './e2e-workspace.ts';
 
 export interface BareResult {
+  /** The baseline: the mean of the runs (one before and one after the end-to-end runs). */
+  requestsPerSec: number;
+  runs: BareRun[];
+}
+
+export interface BareRun {
   requestsPerSec: number;
   responseP50Ms?: number;
   responseP99Ms?: number;
@@ -12,7 +18,7 @@ export interface BareResult {
   window: LoadWindow;
 }
 
-export async function runBare(options: { seconds: number; warmupSeconds: number; connections: number }): Promise<BareResult> {
+export async function runBare(options: { seconds: number; warmupSeconds: number; connections: number }): Promise<BareRun> {
   const server = Child.start('bare-server.ts', { secret: BENCH_SECRET }, { name: 'bare server' });
   try {
     const { port } = await server.next<{ type: string; port: number }>('ready');
@@ -47,4 +53,8 @@ export async function runBare(options: { seconds: number; warmupSeconds: number;
       await server.exit(10_000);
     }
   }
+}
+
+export function combineBare(runs: BareRun[]): BareResult {
+  return { requestsPerSec: runs.reduce((sum, run) => sum + run.requestsPerSec, 0) / runs.length, runs };
 }

@@ -31,6 +31,8 @@ export interface LoadWindow {
   errors: number;
   /** Share of the window the generator was held back by the backlog bound. */
   pausedShare: number;
+  /** CPU the load generator used (1 = one core busy). */
+  generatorCpuCores: number;
   responseP50Ms?: number;
   responseP99Ms?: number;
   backlogMax?: number;
@@ -83,6 +85,7 @@ export async function driveLoad(options: LoadOptions): Promise<LoadWindow> {
       refused: last.refused - first.refused,
       errors: last.errors - first.errors,
       pausedShare: (last.pausedMs - first.pausedMs) / (last.at - first.at),
+      generatorCpuCores: (last.cpuMs - first.cpuMs) / (last.at - first.at),
       responseP50Ms: last.responseP50,
       responseP99Ms: last.responseP99,
       ...(backlogSamples.length ? { backlogMax: Math.max(...backlogSamples), backlogMean: backlogSamples.reduce((a, b) => a + b, 0) / backlogSamples.length } : {}),

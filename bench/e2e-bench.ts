@@ -87,7 +87,7 @@ export async function runE2e(options: E2eOptions): Promise<E2eResult> {
   const execArgv: string[] = [];
   if (options.profileDir) {
     mkdirSync(options.profileDir, { recursive: true });
-    execArgv.push('--cpu-prof', `--cpu-prof-dir=${resolve(options.profileDir)}`, `--cpu-prof-name=hub-${options.store}-${Date.now()}.cpuprofile`);
+    execArgv.push("--cpu-prof", `--cpu-prof-dir=${resolve(options.profileDir, `hub-${options.store}-${Date.now()}`)}`);
   }
   const hubOptions: HubProcessOptions = { workspaceDir, dataDir: join(dir, 'data'), storeUrl: store.url, worker: options.worker };
   const hub = Child.start('hub-process.ts', hubOptions, { name: 'hub', execArgv });

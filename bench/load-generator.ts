@@ -31,6 +31,8 @@ export interface GeneratorCounters {
   errors: number;
   /** Milliseconds the generator spent paused by the backlog bound. */
   pausedMs: number;
+  /** CPU time of the generator process so far (ms). */
+  cpuMs: number;
   /** Response times (ms) of 2xx answers since the previous mark: p50, p99. */
   responseP50?: number;
   responseP99?: number;
@@ -106,7 +108,8 @@ function snapshot(): GeneratorCounters {
   const at = now();
   const taken = samples.subarray(0, sampleCount).sort();
   const pick = (q: number): number | undefined => (taken.length ? taken[Math.min(taken.length - 1, Math.floor(q * taken.length))] : undefined);
-  const result: GeneratorCounters = { at, ...counters, pausedMs: pausedMs + (paused ? at - pausedSince : 0), responseP50: pick(0.5), responseP99: pick(0.99) };
+  const cpu = process.cpuUsage();
+  const result: GeneratorCounters = { at, ...counters, cpuMs: (cpu.user + cpu.system) / 1000, pausedMs: pausedMs + (paused ? at - pausedSince : 0), responseP50: pick(0.5), responseP99: pick(0.99) };
   sampleCount = 0;
   return result;
 }

@@ -72,10 +72,13 @@ export function formatReport(report: Report): string {
   const { results, ratios } = report;
   const rows: [string, string, string][] = [];
   if (results.bare) {
-    const b = results.bare;
-    rows.push(['bare node:http (signature + hand map, no store)', `${int(b.requestsPerSec)} req/s`, 'baseline']);
-    rows.push(['  response p50 / p99', `${ms(b.responseP50Ms)} / ${ms(b.responseP99Ms)}`, '']);
-    rows.push(['  server CPU (cores) · peak RSS', `${b.serverCpuCores.toFixed(2)} · ${int(b.peakRssMb)} MB`, '']);
+    const { runs } = results.bare;
+    rows.push(['bare node:http (signature + hand map, no store)', `${int(results.bare.requestsPerSec)} req/s`, runs.length > 1 ? 'baseline (mean)' : 'baseline']);
+    runs.forEach((b, index) => {
+      const label = runs.length > 1 ? (index === 0 ? '  before e2e' : '  after e2e') : '  run';
+      rows.push([`${label}: req/s · response p50 / p99`, `${int(b.requestsPerSec)} · ${ms(b.responseP50Ms)} / ${ms(b.responseP99Ms)}`, '']);
+      rows.push([`${label}: CPU server · generator (cores) · peak RSS`, `${b.serverCpuCores.toFixed(2)} · ${b.window.generatorCpuCores.toFixed(2)} · ${int(b.peakRssMb)} MB`, '']);
+    });
   }
   for (const store of ['sqlite', 'postgres'] as const) {
     const e = results[store];
@@ -86,7 +89,7 @@ export function formatReport(report: Report): string {
     rows.push(['  latency send → target write p50 / p99', `${ms(e.latencyP50Ms)} / ${ms(e.latencyP99Ms)}`, '']);
     rows.push(['  webhook response p50 / p99', `${ms(e.responseP50Ms)} / ${ms(e.responseP99Ms)}`, '']);
     rows.push(['  backlog mean / max · generator paused', `${int(e.window.backlogMean)} / ${int(e.window.backlogMax)} · ${(e.window.pausedShare * 100).toFixed(0)}%`, '']);
-    rows.push(['  hub CPU (cores) · peak RSS', `${e.hubCpuCores.toFixed(2)} · ${int(e.peakRssMb)} MB`, '']);
+    rows.push(['  CPU hub · generator (cores) · hub peak RSS', `${e.hubCpuCores.toFixed(2)} · ${e.window.generatorCpuCores.toFixed(2)} · ${int(e.peakRssMb)} MB`, '']);
     if (e.window.refused || e.window.errors) rows.push(['  refused / failed requests', `${e.window.refused} / ${e.window.errors}`, '']);
   }
   if (results.mapping) {
