@@ -175,7 +175,7 @@ describe.each(DIALECTS)('SQL target on %s', (dialect) => {
     expect(row.customer).toBe(CHINESE);
     expect(row.amount).toBe(DECIMAL);
     expect(JSON.parse(row.attrs)).toEqual({ 颜色: '红', 尺寸: [1, 2] });
-    expect(String(row.note)).toMatch(/^(1|1\.0|true)$/);
+    expect(['1', 'true']).toContain(String(row.note));
 
     // And back out through the connector's own read path.
     const page = await connector.read!({ options: { table: orders, cursorColumn: 'updated_at', idColumn: 'order_no' }, cursor: null, limit: 10 }, new AbortController().signal);

@@ -29,9 +29,9 @@ describe('write plans', () => {
   it('splits an order into the header row and its lines with the parent key copied', () => {
     const plan = planWrite(orderOptions);
     const rows = itemRows('sqlite', plan, item({ order_no: 'SO-001', customer: '上海华东贸易', paid: true, lines: [{ line_no: 1, sku: '螺丝', qty: '10' }] }, '2026-11-22T08:00:00+08:00'));
-    expect(rows.header).toEqual({ order_no: 'SO-001', customer: '上海华东贸易', paid: 1, updated_at: '2026-11-22T08:00:00+08:00' });
+    expect(rows.header).toEqual({ order_no: 'SO-001', customer: '上海华东贸易', paid: 1n, updated_at: '2026-11-22T08:00:00+08:00' });
     expect(rows.targetId).toBe('SO-001');
-    expect(rows.children).toEqual([{ rows: [{ line_no: 1, sku: '螺丝', qty: '10', order_no: 'SO-001' }], parent: { order_no: 'SO-001' } }]);
+    expect(rows.children).toEqual([{ rows: [{ line_no: 1n, sku: '螺丝', qty: '10', order_no: 'SO-001' }], parent: { order_no: 'SO-001' } }]);
   });
 
   it('prefers a version the data carries, and leaves absent child arrays alone', () => {
@@ -49,7 +49,7 @@ describe('write plans', () => {
 
   it('applies the column whitelist but always keeps key and version', () => {
     const plan = planWrite({ table: 't', key: ['id'], version: 'v', columns: ['name'] });
-    expect(itemRows('sqlite', plan, item({ id: 1, name: '张三', secret: 'x', v: '1' })).header).toEqual({ id: 1, name: '张三', v: '1' });
+    expect(itemRows('sqlite', plan, item({ id: 1, name: '张三', secret: 'x', v: '1' })).header).toEqual({ id: 1n, name: '张三', v: '1' });
   });
 
   it.each([
