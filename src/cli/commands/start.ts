@@ -1,9 +1,4 @@
 import type { Command } from 'commander';
-import { ensureAdminToken } from '../../auth/tokens.ts';
-import { buildServer } from '../../api/server.ts';
-import { Hub } from '../../hub/hub.ts';
-import { printBanner } from './start-banner.ts';
-import { startSidecars } from '../../hub/sidecars.ts';
 
 export function startCommand(program: Command): void {
   program
@@ -17,6 +12,14 @@ export function startCommand(program: Command): void {
     .option('--no-work', 'serve the API only: no worker, no scheduler (scale-out front ends)')
     .option('--no-sidecars', 'do not start the sidecar processes the workspace declares')
     .action(async (options: { workspace: string; port: string; host: string; store?: string; dataDir: string; work: boolean; sidecars: boolean }) => {
+      // Loaded here, not at the top: `datong --help` should not load the whole hub.
+      const [{ ensureAdminToken }, { buildServer }, { Hub }, { printBanner }, { startSidecars }] = await Promise.all([
+        import('../../auth/tokens.ts'),
+        import('../../api/server.ts'),
+        import('../../hub/hub.ts'),
+        import('./start-banner.ts'),
+        import('../../hub/sidecars.ts'),
+      ]);
       const hub = await Hub.start({ workspaceDir: options.workspace, storeUrl: options.store, dataDir: options.dataDir, work: options.work });
       const server = await buildServer(hub);
       const address = await server.listen({ port: Number(options.port), host: options.host });
