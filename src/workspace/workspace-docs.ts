@@ -71,7 +71,7 @@ export function renderWorkspaceDocs(): string {
   return parts.join('').trimEnd() + '\n';
 }
 
-function section(heading: string, schema: TSchema, intro: string): string {
+export function section(heading: string, schema: TSchema, intro: string): string {
   const rows = fieldRows(schema as JsonSchema, '');
   const table = ['| Field | Type | Required | Default | Description |', '| --- | --- | --- | --- | --- |', ...rows].join('\n');
   return `${heading}\n\n${intro ? `${intro}\n\n` : ''}${table}\n\n`;
