@@ -113,23 +113,33 @@ export class Worker {
   /**
    * Runs a batch while a heartbeat renews its leases (every third of the lease), so a slow
    * target never lets another worker take over a live worker's records and send them again.
-   * Only a dead (or frozen) worker's leases expire.
+   * Only a dead (or frozen) worker's leases expire. The heartbeat stops, and its last renewal
+   * has finished, before the completions commit: on PostgreSQL a renewal running beside the
+   * completion transaction would lock the same rows in another order and deadlock.
    */
   private async runBatch(records: LeasedRecord[]): Promise<void> {
     const ids = records.map((record) => record.envelope.id);
+    let renewing: Promise<void> = Promise.resolve();
     const heartbeat = setInterval(() => {
-      renewLeases(this.options.db, this.options.id, ids, this.leaseMs).catch((error: unknown) => {
-        this.options.logger.warn({ err: toDatongError(error).toJSON() }, 'renewing leases failed; if they expire, another worker runs those records again');
-      });
+      renewing = renewing
+        .then(() => renewLeases(this.options.db, this.options.id, ids, this.leaseMs))
+        .then(
+          () => undefined,
+          (error: unknown) => this.options.logger.warn({ err: toDatongError(error).toJSON() }, 'renewing leases failed; if they expire, another worker runs those records again'),
+        );
     }, Math.max(50, Math.floor(this.leaseMs / 3)));
+    let completions: Completion[];
     try {
-      await this.processBatch(records);
+      completions = await this.processBatch(records);
     } finally {
       clearInterval(heartbeat);
+      await renewing;
     }
+    failpoint('after-write-before-done');
+    await this.complete(completions);
   }
 
-  private async processBatch(records: LeasedRecord[]): Promise<void> {
+  private async processBatch(records: LeasedRecord[]): Promise<Completion[]> {
     const batchers = new Map<string, WriteBatcher>();
     const batcher = (plan: FlowPlan, stepId: string): WriteBatcher => {
       const key = `${plan.snapshot}:${plan.id}:${stepId}`;
@@ -175,7 +185,10 @@ export class Worker {
         }
       }),
     );
-    failpoint('after-write-before-done');
+    return completions;
+  }
+
+  private async complete(completions: Completion[]): Promise<void> {
     try {
       const { lost } = await completeRecords(this.options.db, this.options.id, completions);
       if (lost.length) this.options.logger.warn({ count: lost.length }, 'leases lost before completion; another worker re-runs those records');
