@@ -23,6 +23,7 @@ export const ERROR_CATALOGUE = {
   DT_CONFIG_FILE_NAME: { status: 400, retryable: false, en: 'Invalid file name "{file}": {reason}', zh: '文件名“{file}”无效：{reason}' },
   DT_CONFIG_INVALID: { status: 400, retryable: false, en: 'Invalid configuration: {reason}', zh: '配置无效：{reason}' },
   DT_CONFIG_NOT_FOUND: { status: 404, retryable: false, en: 'Resource {kind}/{id} not found', zh: '资源 {kind}/{id} 不存在' },
+  DT_CONFIG_PLAIN_SECRET: { status: 400, retryable: false, en: 'Secret written in clear at {path}', zh: '{path} 处的密钥以明文书写' },
   DT_CONFIG_SCHEMA: { status: 400, retryable: false, en: '{reason}', zh: '{reason}' },
   DT_CONFIG_TIMEZONE: { status: 400, retryable: false, en: 'Unknown time zone "{timezone}"', zh: '未知时区“{timezone}”' },
   DT_CONFIG_UNKNOWN_CONNECTOR: { status: 400, retryable: false, en: 'Unknown connector type "{type}"', zh: '未知连接器类型“{type}”' },

@@ -29,6 +29,7 @@ import { latestSnapshot, saveSnapshot, type Snapshot } from '../store/snapshots.
 import { loadWorkspace } from '../workspace/load-workspace.ts';
 import { workspaceDigest } from '../workspace/digest.ts';
 import type { Finding } from '../workspace/finding.ts';
+import { formatFinding } from '../workspace/format-finding.ts';
 
 export interface HubOptions {
   workspaceDir: string;
@@ -134,7 +135,8 @@ export class Hub {
     return this.applyLoaded(await loadOrThrow(this.options.workspaceDir), actor, 'apply');
   }
 
-  private async applyLoaded(loaded: { workspace: Snapshot['workspace'] }, actor: string, source: string): Promise<{ snapshot: Snapshot; created: boolean }> {
+  private async applyLoaded(loaded: { workspace: Snapshot['workspace']; warnings: Finding[] }, actor: string, source: string): Promise<{ snapshot: Snapshot; created: boolean }> {
+    for (const warning of loaded.warnings) this.logger.warn({ code: warning.code }, formatFinding(warning));
     const result = await saveSnapshot(this.db, { workspace: loaded.workspace, digest: workspaceDigest(loaded.workspace), actor, source }, async (tx, snapshot) => {
       await this.audit.append({ actor, action: 'config.apply', target: `snapshot/${snapshot.id}`, details: { source, digest: snapshot.digest } }, tx);
     });
@@ -212,8 +214,8 @@ function leaseFromEnv(env: Record<string, string | undefined>): number | undefin
   return Number(value);
 }
 
-async function loadOrThrow(dir: string): Promise<{ workspace: Snapshot['workspace'] }> {
+async function loadOrThrow(dir: string): Promise<{ workspace: Snapshot['workspace']; warnings: Finding[] }> {
   const result = await loadWorkspace(dir, { connectors: CONNECTORS });
   if (!result.workspace) throw new WorkspaceInvalidError(result.findings.filter((finding) => finding.severity === 'error'));
-  return { workspace: result.workspace };
+  return { workspace: result.workspace, warnings: result.findings };
 }

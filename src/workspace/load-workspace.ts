@@ -17,6 +17,7 @@ import { checkSchema } from './schema-check.ts';
 import { checkReferences } from './reference-checks.ts';
 import { checkConnectors } from './connector-checks.ts';
 import { checkTimes } from './time-checks.ts';
+import { checkSecrets } from './secret-checks.ts';
 import { readWorkspaceFiles, WORKSPACE_FILE } from './workspace-files.ts';
 import { parseYamlSource } from './yaml-source.ts';
 import { asRecord } from './value-helpers.ts';
@@ -65,7 +66,7 @@ export async function loadWorkspace(dir: string, options: LoadOptions): Promise<
     if (resource.id !== undefined) context.resources[resource.kind].set(resource.id, { ...parsed, kind: resource.kind, id: resource.id });
   }
 
-  findings.push(...checkReferences(context), ...checkConnectors(context), ...checkTimes(context));
+  findings.push(...checkReferences(context), ...checkConnectors(context), ...checkTimes(context), ...checkSecrets(context));
   const sorted = sortFindings(findings);
   if (hasErrors(sorted) || !context.workspace) return { findings: sorted, files };
   return { workspace: toWorkspace(context), findings: sorted, files };

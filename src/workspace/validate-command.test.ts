@@ -41,13 +41,15 @@ describe('runValidate', () => {
     });
   });
 
-  it('counts errors and warnings apart, and stays valid with warnings only', async () => {
+  it('counts errors and warnings apart, and fails the lint on warnings too', async () => {
     const broken = await tempWorkspace({ 'systems/readme.txt': '说明', 'systems/erp.yaml': 'type: sql\nconfig: {}\n' });
     const { code, lines } = await validate(broken);
     expect(code).toBe(1);
     expect(lines.at(-1)).toBe('✖ 2 problems (1 error, 1 warning)');
 
     const warned = await tempWorkspace({ 'systems/readme.txt': '说明' });
-    expect((await validate(warned)).lines.at(-1)).toBe('✔ workspace valid: 0 systems, 0 flows, 0 mappings (1 warning)');
+    const result = await validate(warned);
+    expect(result.code).toBe(1);
+    expect(result.lines.at(-1)).toBe('✖ 1 warning in an otherwise valid workspace: 0 systems, 0 flows, 0 mappings');
   });
 });

@@ -23,8 +23,12 @@ export async function runValidate(dir: string, options: ValidateOptions): Promis
       count(Object.keys(workspace.flows).length, 'flow'),
       count(Object.keys(workspace.mappings).length, 'mapping'),
     ];
-    const warnings = findings.length ? ` (${count(findings.length, 'warning')})` : '';
-    out(`✔ workspace valid: ${counts.join(', ')}${warnings}`);
+    if (findings.length) {
+      // Usable, but any finding fails the lint: a warning is a mistake waiting to happen.
+      out(`✖ ${count(findings.length, 'warning')} in an otherwise valid workspace: ${counts.join(', ')}`);
+      return 1;
+    }
+    out(`✔ workspace valid: ${counts.join(', ')}`);
     return 0;
   }
   out(`✖ ${problemSummary(findings)}`);

@@ -8,7 +8,7 @@ afterAll(removeTempWorkspaces);
 
 const SHOP = 'type: http\nconfig:\n  baseUrl: https://shop.example.com\n';
 const ERP = 'type: sql\nconfig:\n  url: postgres://erp@127.0.0.1/erp\n';
-const WEBHOOK = 'trigger:\n  type: webhook\n  system: shop\n  secrets: [s]\n  sourceId: orderNo\n';
+const WEBHOOK = 'trigger:\n  type: webhook\n  system: shop\n  secrets: ["${env:S}"]\n  sourceId: orderNo\n';
 
 async function check(files: Record<string, string>): Promise<string[]> {
   const dir = await tempWorkspace({ 'systems/shop.yaml': SHOP, 'systems/erp.yaml': ERP, ...files });
