@@ -72,6 +72,7 @@ export class SqliteDb implements Db, ScriptRunner {
   private readonly replies = new Map<number, { resolve: (outcomes: ScriptOutcome[]) => void; reject: (error: Error) => void; done?: () => void }>();
   private readonly queued: { steps: readonly ScriptStep[]; resolve: (results: ScriptResult[]) => void; reject: (error: Error) => void }[] = [];
   private pumpScheduled = false;
+  private pumpQueued = false;
   private nextScriptId = 0;
   private readonly statements = new Map<string, Database.Statement>();
 
@@ -182,7 +183,16 @@ export class SqliteDb implements Db, ScriptRunner {
     if (!thread) return this.transactionSync(() => this.runScriptNow(steps));
     return new Promise((resolve, reject) => {
       this.queued.push({ steps, resolve, reject });
-      this.schedulePump();
+      // An idle thread takes the script at once (after this tick, so scripts submitted
+      // together still go together); a busy one takes it with the next group.
+      if (this.threadScript || this.locked) this.schedulePump();
+      else if (!this.pumpQueued) {
+        this.pumpQueued = true;
+        queueMicrotask(() => {
+          this.pumpQueued = false;
+          this.pump();
+        });
+      }
     });
   }
 
