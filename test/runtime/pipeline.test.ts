@@ -234,7 +234,7 @@ describe('lookup', () => {
     await waitFor(() => witness.records.get('TB1001'), { what: 'enriched record' });
     expect(witness.records.get('TB1001')!.data).toEqual({ id: 'TB1001', erpOrderNo: 'TB1001' });
     const letter = await waitFor(() => hub.db.get<{ error_code: string }>('SELECT error_code FROM dead_letters WHERE record_id = ?', [miss.json().recordId]));
-    expect(letter.error_code).toBe('DT_LOOKUP_NOT_FOUND');
+    expect(letter!.error_code).toBe('DT_LOOKUP_NOT_FOUND');
   });
 });
 

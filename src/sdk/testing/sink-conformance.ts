@@ -11,7 +11,8 @@
  * engine's keys depend on the source record and not on its version: a sink must treat the same
  * key with a newer version as an update, not as a duplicate.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it, type TestContext } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useHarness } from './harness-lifecycle.ts';
 import { DatongError } from '../../errors/datong-error.ts';
 import type { Connector, WriteItem, WriteOutcome } from '../connector.ts';
 
@@ -59,32 +60,7 @@ export const V2 = '2026-11-21T09:00:00+08:00';
 
 export function describeSinkConformance(name: string, makeHarness: () => Promise<SinkHarness | null>): void {
   describe(`sink conformance: ${name}`, () => {
-    let harness: SinkHarness | null = null;
-    const open: Connector[] = [];
-
-    beforeAll(async () => {
-      harness = await makeHarness();
-      if (!harness) console.warn(`\n!!! SINK CONFORMANCE SKIPPED: ${name} — its target is not available !!!\n`);
-    });
-    afterAll(async () => {
-      await Promise.allSettled(open.splice(0).map((connector) => connector.close()));
-      await harness?.close();
-    });
-    beforeEach(async () => {
-      await Promise.allSettled(open.splice(0).map((connector) => connector.close()));
-      await harness?.reset();
-    });
-
-    /** The harness, or a loud named skip when the target is missing. */
-    function need(context: TestContext): SinkHarness {
-      if (!harness) return context.skip(`${name}: target not available`);
-      return harness;
-    }
-    function connect(h: SinkHarness): Connector {
-      const connector = h.connector();
-      open.push(connector);
-      return connector;
-    }
+    const { need, connect } = useHarness('sink', name, makeHarness);
     function items(h: SinkHarness, ns: number[], version?: string): WriteItem[] {
       return ns.map((n) => ({ recordId: `rec-${conformanceId(n)}`, idempotencyKey: conformanceKey(n), version, data: h.item(n, version) }));
     }

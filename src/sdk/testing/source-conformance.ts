@@ -14,7 +14,8 @@
  *   within a call rows come in ascending n;
  * - `update(n)` gives row n a new cursor value greater than every one before.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it, type TestContext } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useHarness } from './harness-lifecycle.ts';
 import type { Connector, ReadPage } from '../connector.ts';
 
 export interface SourceHarness {
@@ -32,32 +33,8 @@ export interface SourceHarness {
 
 export function describeSourceConformance(name: string, makeHarness: () => Promise<SourceHarness | null>): void {
   describe(`source conformance: ${name}`, () => {
-    let harness: SourceHarness | null = null;
-    const open: Connector[] = [];
     const signal = new AbortController().signal;
-
-    beforeAll(async () => {
-      harness = await makeHarness();
-      if (!harness) console.warn(`\n!!! SOURCE CONFORMANCE SKIPPED: ${name} — its source is not available !!!\n`);
-    });
-    afterAll(async () => {
-      await Promise.allSettled(open.splice(0).map((connector) => connector.close()));
-      await harness?.close();
-    });
-    beforeEach(async () => {
-      await Promise.allSettled(open.splice(0).map((connector) => connector.close()));
-      await harness?.reset();
-    });
-
-    function need(context: TestContext): SourceHarness {
-      if (!harness) return context.skip(`${name}: source not available`);
-      return harness;
-    }
-    function connect(h: SourceHarness): Connector {
-      const connector = h.connector();
-      open.push(connector);
-      return connector;
-    }
+    const { need, connect } = useHarness('source', name, makeHarness);
     function read(h: SourceHarness, connector: Connector, cursor: string | null, limit: number): Promise<ReadPage> {
       if (!connector.read) throw new Error(`${name}: the connector has no read capability`);
       return connector.read({ options: h.readOptions, cursor, limit }, signal);
