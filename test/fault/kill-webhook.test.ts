@@ -52,8 +52,13 @@ interface KillNote {
   fired: string | undefined;
   leasedByDead: number;
   unackedCommitted: number;
-  inFlightAtKill: number;
+  /** Sender requests in flight when the test killed the hub (random kills only). */
+  inFlightAtKill: number | null;
   gate: number;
+  /** Deliveries acknowledged so far (how far into the stream the kill came). */
+  acked: number;
+  /** Spawn to banner. */
+  startMs: number | undefined;
   ms: number;
 }
 
@@ -107,15 +112,23 @@ it(`loses nothing and writes nothing twice across ${KILLS} kill -9s of the hub d
   const kills: KillNote[] = [];
   for (const [index, kind] of plan.entries()) {
     const phaseStart = Date.now();
-    gate.open((index + 1) * slice);
-    const at = kind === 'random' ? random.int(300, 2500) : kind === 'after-commit-before-ack' ? random.int(2, 12) : random.int(1, 4);
+    const at = kind === 'random' ? random.int(0, 1500) : kind === 'after-commit-before-ack' ? random.int(5, 60) : random.int(2, 10);
     hub = await start(kind === 'random' ? '' : `${kind}:${at}`);
-    let inFlightAtKill = sender.inFlight;
+    // This incarnation's share of the stream goes once it is up.
+    gate.open((index + 1) * slice);
+    let inFlightAtKill: number | null = null;
     if (kind === 'random') {
+      // Random kills also spread the kills over the stream: each comes a random delay after the
+      // stream has reached this phase's share (the failpoints fire wherever their count lands).
+      const progress = Date.now() + 120_000;
+      while (sender.completed < Math.min(gate.limit, (index + 1) * slice) - 25 && !sendDone && Date.now() < progress) await sleep(20);
       await sleep(at);
-      // A random moment, but never an idle one: wait (briefly) for requests in flight or leases held.
-      const deadline = Date.now() + 30_000;
-      while (sender.inFlight === 0 && (await probe.leased(hub.pid)).length === 0 && Date.now() < deadline) await sleep(10);
+      // A random moment, but never an idle one: if the hub has caught up, let more of the stream through and wait for work in hand.
+      const deadline = Date.now() + 60_000;
+      while (sender.inFlight === 0 && (await probe.leased(hub.pid)).length === 0 && Date.now() < deadline) {
+        if (!sendDone) gate.open(gate.limit + 50);
+        await sleep(10);
+      }
       inFlightAtKill = sender.inFlight;
       await hub.kill9();
     } else {
@@ -141,6 +154,8 @@ it(`loses nothing and writes nothing twice across ${KILLS} kill -9s of the hub d
       unackedCommitted: committed.filter((row) => !sender!.acked.has(row.delivery_id)).length,
       inFlightAtKill,
       gate: gate.limit,
+      acked: sender.completed,
+      startMs: hub.readyMs,
       ms: Date.now() - phaseStart,
     });
   }
@@ -160,7 +175,7 @@ it(`loses nothing and writes nothing twice across ${KILLS} kill -9s of the hub d
     const why = `kill ${kill.n} (${kill.kind}, seed ${seed}): ${JSON.stringify(kill)}`;
     if (kill.kind === 'random') {
       expect(kill.fired, why).toBeUndefined();
-      expect(kill.inFlightAtKill + kill.leasedByDead, why).toBeGreaterThan(0);
+      expect(kill.inFlightAtKill! + kill.leasedByDead, why).toBeGreaterThan(0);
     } else {
       expect(kill.fired, why).toBe(kill.kind);
       if (kill.kind === 'after-commit-before-ack') expect(kill.unackedCommitted, why).toBeGreaterThan(0);

@@ -67,6 +67,8 @@ export class HubProcess {
   /** The admin token from the banner (only the first start on a fresh store prints one). */
   token: string | undefined;
   readonly exited: Promise<Exit>;
+  /** Milliseconds from spawn to the banner (undefined while starting, or when a failpoint ended it first). */
+  readyMs: number | undefined;
   #exit: Exit | undefined;
   #output = '';
 
@@ -104,8 +106,10 @@ export class HubProcess {
       env: { ...process.env, DATONG_LOG_LEVEL: 'warn', DATONG_FAILPOINTS: '', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    const spawned = Date.now();
     const hub = new HubProcess(child, options);
     await hub.#waitForBanner(options.startTimeoutMs ?? 60_000);
+    if (hub.alive) hub.readyMs = Date.now() - spawned;
     return hub;
   }
 

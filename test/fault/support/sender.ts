@@ -67,6 +67,7 @@ export class DeliveryGate {
     for (const waiter of ready) waiter.go();
   }
 
+  /** Resolves when delivery `index` may go (undefined: it may go now). */
   wait(index: number): Promise<void> | undefined {
     if (index < this.#limit) return undefined;
     return new Promise((go) => this.#waiters.push({ index, go }));
@@ -86,8 +87,10 @@ export class SignedSender {
   readonly acked = new Map<string, Ack>();
   #inFlight = 0;
   #requests = 0;
+  #completed = 0;
   readonly #failures: Record<string, number> = {};
   readonly #agent: Agent;
+  #closed = false;
 
   constructor(private readonly options: SenderOptions) {
     this.#agent = new Agent({ connections: options.concurrency + 8, keepAliveTimeout: 4_000, connect: { timeout: 5_000 } });
@@ -100,6 +103,11 @@ export class SignedSender {
 
   get requests(): number {
     return this.#requests;
+  }
+
+  /** Deliveries acknowledged so far, counting exact re-sends of one delivery id each time. */
+  get completed(): number {
+    return this.#completed;
   }
 
   /** Sends every delivery, `concurrency` at a time, each until 202. Rejects on a non-retryable answer. */
@@ -125,10 +133,12 @@ export class SignedSender {
     const { min, max } = this.options.retryDelayMs ?? { min: 20, max: 250 };
     const deadline = Date.now() + (this.options.giveUpAfterMs ?? 300_000);
     for (let attempt = 1; ; attempt++) {
+      if (this.#closed) throw new Error(`sender closed before delivery ${delivery.id} was acknowledged`);
       const outcome = await this.#attempt(delivery, raw);
       if (outcome.kind === 'ack') {
         const ack = { ...outcome.ack, attempts: attempt };
         this.acked.set(delivery.id, ack);
+        this.#completed++;
         return ack;
       }
       if (outcome.kind === 'refused') throw new Error(`delivery ${delivery.id} refused: HTTP ${outcome.status} ${outcome.body}`);
@@ -139,8 +149,10 @@ export class SignedSender {
     }
   }
 
+  /** Stops: pending deliveries give up (sendAll rejects), open connections are closed. */
   async close(): Promise<void> {
-    await this.#agent.close();
+    this.#closed = true;
+    await this.#agent.destroy();
   }
 
   async #attempt(
