@@ -19,7 +19,7 @@ import { faultTempDir, removeDir, subDir } from './support/temp-dir.ts';
 
 const SECRET = 'target-faults-secret';
 const TIMEOUT_MS = 400;
-const LEASE_MS = 600;
+const LEASE_MS = 1_500;
 let dir: string;
 let hub: Hub;
 let app: FastifyInstance;

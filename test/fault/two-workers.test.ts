@@ -21,7 +21,7 @@ import { faultTempDir, removeDir, subDir } from './support/temp-dir.ts';
 
 const FLOW = 'push-erp';
 const BACKLOG = 3_000;
-const LEASE_MS = 3_000;
+const LEASE_MS = 5_000;
 const HANG_MS = 30;
 const pgUp = await serviceAvailable('postgres');
 const seed = faultSeed();
