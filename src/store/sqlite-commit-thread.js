@@ -8,7 +8,7 @@
 // the two connections never contend for SQLite's write lock. This thread also checkpoints the
 // WAL now and then, so the main thread never pays for a checkpoint.
 //
-// In:  { id, scripts: [[{ sql, params, onlyIf? }, …], …] }
+// In:  { id, sqls: [sql, …], scripts: [[{ s: index into sqls, p: params, o?: onlyIf }, …], …] }
 // Out: { id, outcomes: [{ results: [{ changes, rows? }] } | { error: { message, code } }] }
 // All scripts of a message run in one transaction (one fsync: group commit). If that fails,
 // each runs again in its own transaction, so one script's failure is reported to it alone.
@@ -36,39 +36,39 @@ function prepare(sql) {
   return statement;
 }
 
-function runSteps(steps) {
+function runSteps(sqls, steps) {
   const results = new Array(steps.length);
   for (let i = 0; i < steps.length; i++) {
     const step = steps[i];
-    if (step.onlyIf !== undefined && !(results[step.onlyIf].changes > 0)) {
+    if (step.o !== undefined && !(results[step.o].changes > 0)) {
       results[i] = { changes: 0 };
       continue;
     }
-    const statement = prepare(step.sql);
+    const statement = prepare(sqls[step.s]);
     if (statement.reader) {
-      const rows = statement.all(...step.params);
+      const rows = statement.all(...step.p);
       results[i] = { changes: rows.length, rows };
     } else {
-      results[i] = { changes: statement.run(...step.params).changes };
+      results[i] = { changes: statement.run(...step.p).changes };
     }
   }
   return results;
 }
 
-const runAll = db.transaction((scripts) => scripts.map((steps) => ({ results: runSteps(steps) })));
-const runOne = db.transaction((steps) => runSteps(steps));
+const runAll = db.transaction((sqls, scripts) => scripts.map((steps) => ({ results: runSteps(sqls, steps) })));
+const runOne = db.transaction((sqls, steps) => runSteps(sqls, steps));
 const describe = (error) => ({ message: String(error?.message ?? error), code: error?.code });
 
 parentPort.on('message', (message) => {
   let outcomes;
   try {
-    outcomes = runAll.immediate(message.scripts);
+    outcomes = runAll.immediate(message.sqls, message.scripts);
   } catch (error) {
     if (message.scripts.length === 1) outcomes = [{ error: describe(error) }];
     else {
       outcomes = message.scripts.map((steps) => {
         try {
-          return { results: runOne.immediate(steps) };
+          return { results: runOne.immediate(message.sqls, steps) };
         } catch (failure) {
           return { error: describe(failure) };
         }

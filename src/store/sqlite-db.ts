@@ -243,7 +243,18 @@ export class SqliteDb implements Db, ScriptRunner {
     });
     // Referenced only while scripts are out, so an idle thread never keeps the process alive.
     thread.ref();
-    thread.postMessage({ id, scripts: group.map((script) => script.steps) });
+    // Each distinct SQL text crosses to the thread once per message: the same few statements
+    // repeat for every record, and copying them is a visible share of the event loop's time.
+    const sqls: string[] = [];
+    const index = new Map<string, number>();
+    const scripts = group.map((script) =>
+      script.steps.map((step) => {
+        let at = index.get(step.sql);
+        if (at === undefined) index.set(step.sql, (at = sqls.push(step.sql) - 1));
+        return step.onlyIf === undefined ? { s: at, p: step.params } : { s: at, p: step.params, o: step.onlyIf };
+      }),
+    );
+    thread.postMessage({ id, sqls, scripts });
   }
 
   /** The same semantics as the commit thread, on this connection (inside a transaction). */
