@@ -6,6 +6,7 @@
  */
 import type { Db } from '../store/db.ts';
 import { commitNewRecords, type AcceptResult, type NewRecord } from '../store/queue.ts';
+import type { ScriptRunner } from '../store/sqlite-db.ts';
 import { failpoint } from './failpoints.ts';
 
 interface Waiting {
@@ -16,13 +17,21 @@ interface Waiting {
 
 export class Acceptor {
   private queue: Waiting[] = [];
-  private committing: Promise<void> | undefined;
+  private readonly committing = new Set<Promise<void>>();
   private scheduled = false;
+  /**
+   * A store that groups concurrent commits itself (SQLite's commit thread) gets each group at
+   * once, even while an earlier one is in flight: it joins the store's next transaction instead
+   * of waiting here for the previous one and missing that transaction.
+   */
+  private readonly pipelined: boolean;
 
   constructor(
     private readonly db: Db,
     private readonly options: { maxGroup?: number; onCommitted?: (records: NewRecord[]) => void } = {},
-  ) {}
+  ) {
+    this.pipelined = typeof (db as Partial<ScriptRunner>).runScript === 'function';
+  }
 
   accept(records: NewRecord[]): Promise<AcceptResult[]> {
     return new Promise((resolve, reject) => {
@@ -32,14 +41,15 @@ export class Acceptor {
   }
 
   private schedule(): void {
-    if (this.scheduled || this.committing) return;
+    if (this.scheduled || (this.committing.size && !this.pipelined)) return;
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
-      this.committing = this.commit().finally(() => {
-        this.committing = undefined;
+      const commit: Promise<void> = this.commit().finally(() => {
+        this.committing.delete(commit);
         if (this.queue.length) this.schedule();
       });
+      this.committing.add(commit);
     });
   }
 
@@ -69,8 +79,8 @@ export class Acceptor {
 
   /** Waits until everything handed in so far is committed (graceful shutdown). */
   async drain(): Promise<void> {
-    while (this.committing || this.queue.length || this.scheduled) {
-      await (this.committing ?? new Promise((resolve) => setImmediate(resolve)));
+    while (this.committing.size || this.queue.length || this.scheduled) {
+      await (this.committing.size ? Promise.allSettled(this.committing) : new Promise((resolve) => setImmediate(resolve)));
     }
   }
 }
