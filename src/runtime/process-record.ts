@@ -51,6 +51,18 @@ export async function processRecord(plan: FlowPlan, record: LeasedRecord, option
     hops,
   });
 
+  // Leased more often than the retry budget allows: earlier attempts never finished (the
+  // process died on this record, or its completion could not be committed). A poison record
+  // must not take the hub down forever.
+  if (record.attempts > plan.retry.maxAttempts) {
+    const failure = new DatongError('DT_RUNTIME_MAX_ATTEMPTS', {
+      params: { attempts: record.attempts - 1, reason: 'earlier attempts never finished (the process stopped or the completion failed)' },
+      where: { flow: envelope.flow, recordId: envelope.id, sourceId: envelope.sourceId },
+    });
+    options.hooks.emit('deadLettered', { envelope, error: failure });
+    return { kind: 'dead', record, run: run('dead', failure.code), error: failure.toJSON(), reason: 'error', holdKey: plan.holdKeyAfterDeadLetter };
+  }
+
   let payload: unknown = envelope.payload;
   let index = record.startStep;
   let failedStep: string | undefined;

@@ -199,8 +199,28 @@ export class Worker {
         this.options.hooks.emit('done', { envelope: completion.record.envelope, outcome });
       }
     } catch (error) {
-      // The leases stay; they expire and the records run again (idempotent writes make that safe).
-      this.options.logger.error({ err: toDatongError(error).toJSON() }, 'committing completions failed');
+      this.options.logger.error({ err: toDatongError(error).toJSON() }, 'committing completions failed; completing one by one');
+      if (completions.length > 1) {
+        for (const completion of completions) await this.complete([completion]);
+        return;
+      }
+      await this.completeAsDead(completions[0], error);
+    }
+  }
+
+  /**
+   * A completion that cannot be committed on its own (e.g. its trace cannot be stored) would
+   * otherwise run again and again; record it as a dead letter with a minimal trace instead.
+   * If even that fails the lease stays and expires: the store itself is failing.
+   */
+  private async completeAsDead(completion: Completion, cause: unknown): Promise<void> {
+    const failure = toDatongError(cause, { flow: completion.record.envelope.flow, recordId: completion.record.envelope.id });
+    const run = { ...completion.run, outcome: 'dead' as const, errorCode: failure.code, hops: [] };
+    try {
+      await completeRecords(this.options.db, this.options.id, [{ kind: 'dead', record: completion.record, run, error: failure.toJSON(), reason: 'error', holdKey: false }]);
+      this.options.hooks.emit('deadLettered', { envelope: completion.record.envelope, error: failure });
+    } catch (error) {
+      this.options.logger.error({ err: toDatongError(error).toJSON() }, 'cannot record a completion; the lease will expire and the record runs again');
     }
   }
 }
