@@ -1,6 +1,7 @@
 /**
- * The SQL target. One transaction per batch, one savepoint per item: an item that breaks a
- * constraint is rolled back to its savepoint and reported alone, the others commit together.
+ * The SQL target. One transaction per batch. When an item breaks a constraint, the batch is
+ * written again with one savepoint per item: the bad item is rolled back to its savepoint and
+ * reported alone, the others commit together.
  * A lost connection, a deadlock or refused credentials fail the whole batch (thrown), and the
  * engine retries it; the idempotency ledger makes that retry safe.
  *
@@ -36,22 +37,39 @@ export async function writeBatch(context: SinkContext, request: WriteRequest, si
   }
   if (request.items.length === 0) return [];
   const client = await context.client();
-  try {
-    if (plan.idempotency) await context.ensureLedger(client, plan.ledgerTable);
-    return await client.transaction(async (tx) => {
+  const run = (write: (tx: SqlSession, item: WriteItem) => Promise<WriteOutcome>) =>
+    client.transaction(async (tx) => {
       const outcomes: WriteOutcome[] = [];
       for (const [index, item] of request.items.entries()) {
         // SQLite answers without touching the event loop; yield now and then so an abort can land.
         if (index > 0 && index % YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
         signal.throwIfAborted();
-        outcomes.push(await writeInSavepoint(tx, plan, item, context.system));
+        outcomes.push(await write(tx, item));
       }
       return outcomes;
     });
+  try {
+    if (plan.idempotency) await context.ensureLedger(client, plan.ledgerTable);
+    try {
+      // Most batches have no bad item: write them without a savepoint per item (half the
+      // statements). If one fails, the whole transaction rolls back and the batch runs again
+      // with savepoints, so the bad item is reported alone and the others commit.
+      return await run((tx, item) => writeItem(tx, plan, item, () => {}));
+    } catch (error) {
+      if (signal.aborted || !itemLevel(client.dialect, error)) throw error;
+    }
+    return await run((tx, item) => writeInSavepoint(tx, plan, item, context.system));
   } catch (error) {
     if (signal.aborted && error === signal.reason) throw error;
     throw toSqlError(error, { dialect: client.dialect, system: context.system, table: plan.table });
   }
+}
+
+/** A failure one item can cause (a constraint, a bad value), as opposed to one of the batch. */
+function itemLevel(dialect: SqlSession['dialect'], error: unknown): boolean {
+  if (error instanceof DatongError) return true;
+  const kind = classifySqlError(dialect, error);
+  return kind !== 'connection' && kind !== 'conflict' && kind !== 'auth';
 }
 
 async function writeInSavepoint(tx: SqlSession, plan: WritePlan, item: WriteItem, system: string): Promise<WriteOutcome> {
