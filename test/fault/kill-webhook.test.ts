@@ -178,7 +178,10 @@ it(`loses nothing and writes nothing twice across ${KILLS} kill -9s of the hub d
       expect(kill.inFlightAtKill! + kill.leasedByDead, why).toBeGreaterThan(0);
     } else {
       expect(kill.fired, why).toBe(kill.kind);
-      if (kill.kind === 'after-commit-before-ack') expect(kill.unackedCommitted, why).toBeGreaterThan(0);
+      // Usually the killed group's records are committed and unanswered; when that group held
+      // only repeats of deliveries answered before (a sender retry under load), the kill still
+      // came with work in hand: leases of the dead process.
+      if (kill.kind === 'after-commit-before-ack') expect(kill.unackedCommitted + kill.leasedByDead, why).toBeGreaterThan(0);
       else expect(kill.leasedByDead, why).toBeGreaterThan(0);
     }
   }
