@@ -24,10 +24,23 @@ export interface UpsertSpec {
  * INSERT … ON CONFLICT/ON DUPLICATE KEY UPDATE. Affected rows tell the outcome: 0 means the
  * version guard kept the stored row (MySQL also reports 0 when nothing changed).
  */
+/** Upsert texts by shape (dialect, table, columns, key, version): built once, reused per row. */
+const upsertTexts = new Map<string, string>();
+
 export function buildUpsert(dialect: Dialect, spec: UpsertSpec): Statement {
+  const columns = Object.keys(spec.row);
+  const shape = `${dialect}\u0000${spec.table}\u0000${columns.join(',')}\u0000${spec.key.join(',')}\u0000${spec.version ?? ''}`;
+  const cached = upsertTexts.get(shape);
+  if (cached !== undefined) return { sql: cached, params: columns.map((column) => spec.row[column]) };
+  const statement = buildUpsertText(dialect, spec, columns);
+  if (upsertTexts.size > 1000) upsertTexts.clear();
+  upsertTexts.set(shape, statement.sql);
+  return statement;
+}
+
+function buildUpsertText(dialect: Dialect, spec: UpsertSpec, columns: string[]): Statement {
   const q = (name: string) => quoteIdentifier(dialect, name);
   const params = new Params(dialect);
-  const columns = Object.keys(spec.row);
   for (const k of spec.key) if (!columns.includes(k)) throw new Error(`upsert row lacks key column ${k}`);
   const table = q(spec.table);
   const placeholders = columns.map((c) => params.add(spec.row[c]));
