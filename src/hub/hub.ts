@@ -60,6 +60,7 @@ export class Hub {
   private retentionTimer: NodeJS.Timeout | undefined;
   private closing = false;
   private readonly backlog = new Map<string, { count: number; at: number }>();
+  private readonly secretCache = new Map<string, string>();
 
   private constructor(
     readonly db: Db,
@@ -169,8 +170,16 @@ export class Hub {
     return count;
   }
 
+  /** Resolves a secret reference; cached, since webhook secrets are needed for every delivery. */
   resolveSecret(value: string, path: string): string {
-    return resolveSecrets(value, { env: this.options.env, keyring: this.keyring, path }) as string;
+    const key = `${path}\u0000${value}`;
+    let resolved = this.secretCache.get(key);
+    if (resolved === undefined) {
+      resolved = resolveSecrets(value, { env: this.options.env, keyring: this.keyring, path }) as string;
+      if (this.secretCache.size > 1000) this.secretCache.clear();
+      this.secretCache.set(key, resolved);
+    }
+    return resolved;
   }
 
   wake(): void {

@@ -1,7 +1,15 @@
+const splitCache = new Map<string, (string | number)[]>();
+
 /** Reads a dotted path (`buyer.name`, `items[0].sku`) from a JSON value; undefined when absent. */
 export function readPath(value: unknown, path: string): unknown {
+  let parts = splitCache.get(path);
+  if (!parts) {
+    parts = splitPath(path);
+    if (splitCache.size > 1000) splitCache.clear();
+    splitCache.set(path, parts);
+  }
   let current: unknown = value;
-  for (const part of splitPath(path)) {
+  for (const part of parts) {
     if (current === null || current === undefined) return undefined;
     current = (current as Record<string | number, unknown>)[part];
   }
