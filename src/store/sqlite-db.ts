@@ -1,8 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import type { Db, RunResult } from './db.ts';
+import { CommitThread, threadError, type ScriptResult, type ScriptRunner, type ScriptStep } from './sqlite-commit-thread-client.ts';
+
+export type { ScriptResult, ScriptRunner, ScriptStep } from './sqlite-commit-thread-client.ts';
 
 export interface SqliteDbOptions {
   /** File path, or ':memory:'. */
@@ -15,40 +17,6 @@ export interface SqliteDbOptions {
    * a file; ':memory:' cannot be shared and always writes on the calling thread).
    */
   commitThread?: boolean;
-}
-
-/** One statement of a script; with `onlyIf: i` it runs only when step i changed a row. */
-export interface ScriptStep {
-  sql: string;
-  params: readonly unknown[];
-  onlyIf?: number;
-}
-
-/** What a step did: rows changed (or returned, for a statement with RETURNING), and those rows. */
-export interface ScriptResult {
-  changes: number;
-  rows?: unknown[];
-}
-
-/** Stores that can run a fixed list of statements as one transaction off the event loop. */
-export interface ScriptRunner {
-  /**
-   * Runs the steps in order in one transaction and resolves with each step's result once the
-   * transaction is committed (durably, per the synchronous setting). Any failing statement
-   * rolls the whole script back and rejects.
-   */
-  runScript(steps: readonly ScriptStep[]): Promise<ScriptResult[]>;
-}
-
-interface ScriptOutcome {
-  results?: ScriptResult[];
-  error?: { message: string; code?: string };
-}
-
-interface ThreadReply {
-  id: number;
-  outcomes?: ScriptOutcome[];
-  error?: { message: string; code?: string };
 }
 
 /**
@@ -68,12 +36,10 @@ export class SqliteDb implements Db, ScriptRunner {
   private locked = false;
   /** Settles when the batch out on the commit thread has committed or failed. */
   private threadScript: Promise<void> | undefined;
-  private thread: Worker | undefined;
-  private readonly replies = new Map<number, { resolve: (outcomes: ScriptOutcome[]) => void; reject: (error: Error) => void; done?: () => void }>();
+  private thread: CommitThread | undefined;
   private readonly queued: { steps: readonly ScriptStep[]; resolve: (results: ScriptResult[]) => void; reject: (error: Error) => void }[] = [];
   private pumpScheduled = false;
   private pumpQueued = false;
-  private nextScriptId = 0;
   private readonly statements = new Map<string, Database.Statement>();
 
   constructor(private readonly options: SqliteDbOptions) {
@@ -222,39 +188,22 @@ export class SqliteDb implements Db, ScriptRunner {
       for (const script of group) this.transactionSync(() => this.runScriptNow(script.steps)).then(script.resolve, script.reject);
       return;
     }
-    let settle!: () => void;
-    this.threadScript = new Promise((resolve) => (settle = resolve));
-    const id = ++this.nextScriptId;
-    this.replies.set(id, {
-      resolve: (outcomes) =>
-        outcomes.forEach((outcome, index) => {
-          if (outcome.error) group[index]!.reject(threadError(outcome.error));
-          else group[index]!.resolve(outcome.results!);
-        }),
-      reject: (error) => {
-        for (const script of group) script.reject(error);
-      },
-      done: () => {
-        thread.unref();
+    this.threadScript = thread
+      .send(group.map((script) => script.steps))
+      .then(
+        (outcomes) =>
+          outcomes.forEach((outcome, index) => {
+            if (outcome.error) group[index]!.reject(threadError(outcome.error));
+            else group[index]!.resolve(outcome.results!);
+          }),
+        (error: Error) => {
+          for (const script of group) script.reject(error);
+        },
+      )
+      .then(() => {
         this.threadScript = undefined;
-        settle();
         if (this.queued.length) this.schedulePump();
-      },
-    });
-    // Referenced only while scripts are out, so an idle thread never keeps the process alive.
-    thread.ref();
-    // Each distinct SQL text crosses to the thread once per message: the same few statements
-    // repeat for every record, and copying them is a visible share of the event loop's time.
-    const sqls: string[] = [];
-    const index = new Map<string, number>();
-    const scripts = group.map((script) =>
-      script.steps.map((step) => {
-        let at = index.get(step.sql);
-        if (at === undefined) index.set(step.sql, (at = sqls.push(step.sql) - 1));
-        return step.onlyIf === undefined ? { s: at, p: step.params } : { s: at, p: step.params, o: step.onlyIf };
-      }),
-    );
-    thread.postMessage({ id, sqls, scripts });
+      });
   }
 
   /** The same semantics as the commit thread, on this connection (inside a transaction). */
@@ -274,35 +223,20 @@ export class SqliteDb implements Db, ScriptRunner {
     return results;
   }
 
-  private commitThread(): Worker | undefined {
+  private commitThread(): CommitThread | undefined {
     if (this.thread) return this.thread;
     if (this.options.path === ':memory:' || this.options.commitThread === false || !this.raw.open) return undefined;
-    const thread = new Worker(new URL('./sqlite-commit-thread.js', import.meta.url), {
-      workerData: { path: this.options.path, synchronous: this.options.synchronous ?? 'FULL', busyTimeoutMs: this.options.busyTimeoutMs ?? 10000, checkpointMs: 1000 },
-    });
-    thread.unref();
-    thread.on('message', (reply: ThreadReply) => {
-      const waiting = this.replies.get(reply.id);
-      if (!waiting) return;
-      this.replies.delete(reply.id);
-      if (reply.error) waiting.reject(threadError(reply.error));
-      else waiting.resolve(reply.outcomes!);
-      waiting.done?.();
-    });
-    const fail = (error: Error) => {
-      if (this.thread === thread) {
+    const thread = new CommitThread({
+      path: this.options.path,
+      synchronous: this.options.synchronous ?? 'FULL',
+      busyTimeoutMs: this.options.busyTimeoutMs ?? 10000,
+      onFail: () => {
+        if (this.thread !== thread) return;
+        // Back to writing here: this connection checkpoints again.
         this.thread = undefined;
         if (this.raw.open) this.raw.pragma('wal_autocheckpoint = 1000');
-      }
-      const failed = [...this.replies.values()];
-      this.replies.clear();
-      for (const waiting of failed) {
-        waiting.reject(error);
-        waiting.done?.();
-      }
-    };
-    thread.on('error', fail);
-    thread.on('exit', (code) => fail(new Error(`the SQLite commit thread exited (code ${code})`)));
+      },
+    });
     // The thread checkpoints the WAL; a checkpoint here would stall the event loop.
     this.raw.pragma('wal_autocheckpoint = 0');
     this.thread = thread;
@@ -318,12 +252,6 @@ export class SqliteDb implements Db, ScriptRunner {
   }
 }
 
-/** An error from the commit thread, with the driver's code (SQLITE_BUSY…) kept for classification. */
-function threadError(error: { message: string; code?: string }): Error {
-  return Object.assign(new Error(error.message), { code: error.code });
-}
-
-/** The handle a transaction function gets: runs statements directly, inside the open transaction. */
 class SqliteTx implements Db {
   readonly dialect = 'sqlite' as const;
   closed = false;
