@@ -1,34 +1,30 @@
-const splitCache = new Map<string, (string | number)[]>();
+/**
+ * Reading a record's fields by the paths a workspace names (`orderNo`, `buyer.name`,
+ * `items[0].sku`): the mapping module's path syntax and compiled accessors, cached per path.
+ */
+import { compileAccessor, parsePath, type Accessor } from '../mapping/path.ts';
 
-/** Reads a dotted path (`buyer.name`, `items[0].sku`) from a JSON value; undefined when absent. */
-export function readPath(value: unknown, path: string): unknown {
-  let parts = splitCache.get(path);
-  if (!parts) {
-    parts = splitPath(path);
-    if (splitCache.size > 1000) splitCache.clear();
-    splitCache.set(path, parts);
+const accessors = new Map<string, Accessor>();
+const absent: Accessor = () => undefined;
+
+function accessor(path: string): Accessor {
+  let found = accessors.get(path);
+  if (!found) {
+    try {
+      found = compileAccessor(parsePath(path));
+    } catch {
+      // A path that cannot be parsed finds nothing; callers report the value as missing at it.
+      found = absent;
+    }
+    if (accessors.size > 1000) accessors.clear();
+    accessors.set(path, found);
   }
-  let current: unknown = value;
-  for (const part of parts) {
-    if (current === null || current === undefined) return undefined;
-    current = (current as Record<string | number, unknown>)[part];
-  }
-  return current;
+  return found;
 }
 
-export function splitPath(path: string): (string | number)[] {
-  const parts: (string | number)[] = [];
-  for (const segment of path.replace(/^\$\.?/, '').split('.')) {
-    if (!segment) continue;
-    const match = /^([^[\]]*)((?:\[\d+\])*)$/.exec(segment);
-    if (!match) {
-      parts.push(segment);
-      continue;
-    }
-    if (match[1]) parts.push(match[1]);
-    for (const index of match[2].matchAll(/\[(\d+)\]/g)) parts.push(Number(index[1]));
-  }
-  return parts;
+/** The value at a path; undefined when absent. */
+export function readPath(value: unknown, path: string): unknown {
+  return accessor(path)(value);
 }
 
 /** The value at a path as a non-empty string, or undefined. */
