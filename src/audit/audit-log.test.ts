@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDb, STORE_KINDS, type TestDb } from '../../test/support/store-dbs.ts';
 import { AuditLog, entryHash, GENESIS_HASH } from './audit-log.ts';
-import { canonicalJson } from './canonical-json.ts';
+import { canonicalJson } from '../encoding/canonical-json.ts';
 
 describe('canonicalJson', () => {
   it('sorts keys at every depth and drops undefined members', () => {

@@ -13,7 +13,7 @@
 import { createHash } from 'node:crypto';
 import { DatongError } from '../errors/datong-error.ts';
 import type { Db } from '../store/db.ts';
-import { canonicalJson } from './canonical-json.ts';
+import { canonicalJson } from '../encoding/canonical-json.ts';
 
 export const GENESIS_HASH = '0'.repeat(64);
 /** pg_advisory_xact_lock key serialising appends across hub processes (migrate uses 7878001). */

@@ -5,6 +5,7 @@
  * the snapshot in clear.
  */
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '../encoding/canonical-json.ts';
 import { DatongError } from '../errors/datong-error.ts';
 import type { Connector, ConnectorSpec } from '../sdk/connector.ts';
 import type { Logger } from '../sdk/logger.ts';
@@ -66,5 +67,5 @@ export class ConnectorPool {
 }
 
 function digest(value: unknown): string {
-  return createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
+  return createHash('sha256').update(canonicalJson(value)).digest('hex').slice(0, 16);
 }

@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { canonicalJson, workspaceDigest } from './digest.ts';
+import { canonicalJson } from '../encoding/canonical-json.ts';
+import { workspaceDigest } from './digest.ts';
 import type { Workspace } from './schema.ts';
 
 const workspace = (): Workspace => ({

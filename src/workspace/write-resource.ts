@@ -15,7 +15,7 @@ import { checkSchema } from './schema-check.ts';
 import { parseYamlSource } from './yaml-source.ts';
 import { applyToDocument } from './yaml-apply.ts';
 import { keepFormatting } from './keep-formatting.ts';
-import { canonicalJson } from './digest.ts';
+import { canonicalJson } from '../encoding/canonical-json.ts';
 import { ID_PATTERN } from './workspace-files.ts';
 
 export async function writeResource(dir: string, kind: ResourceKind, id: string, value: unknown): Promise<void> {

@@ -5,7 +5,7 @@
  * its node, so its comments, order and style survive `doc.toString()`.
  */
 import { isAlias, isMap, isNode, isScalar, isSeq, type Document, type Node } from 'yaml';
-import { canonicalJson } from './digest.ts';
+import { canonicalJson } from '../encoding/canonical-json.ts';
 import { matchLines } from './keep-formatting.ts';
 import { keyString } from './yaml-source.ts';
 
