@@ -23,7 +23,7 @@ import { loadKeyring, type Keyring } from '../secrets/master-key.ts';
 import { resolveSecrets } from '../secrets/resolve-secrets.ts';
 import type { Db } from '../store/db.ts';
 import { openStore, redactUrl } from '../store/open-store.ts';
-import type { AcceptResult, NewRecord } from '../store/queue.ts';
+import { pendingCount, type AcceptResult, type NewRecord } from '../store/queue.ts';
 import { applyRetention, DEFAULT_RETENTION } from '../store/retention.ts';
 import { latestSnapshot, saveSnapshot, type Snapshot } from '../store/snapshots.ts';
 import { loadWorkspace } from '../workspace/load-workspace.ts';
@@ -164,8 +164,7 @@ export class Hub {
   async pending(flow: string): Promise<number> {
     const cached = this.backlog.get(flow);
     if (cached && Date.now() - cached.at < 1000) return cached.count;
-    const row = await this.db.get<{ count: number }>(`SELECT COUNT(*) AS count FROM records WHERE flow = ? AND state IN ('ready', 'leased', 'waiting')`, [flow]);
-    const count = Number(row?.count ?? 0);
+    const count = await pendingCount(this.db, flow);
     this.backlog.set(flow, { count, at: Date.now() });
     return count;
   }

@@ -5,7 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import { DatongError } from '../../errors/datong-error.ts';
 import type { Hub } from '../../hub/hub.ts';
-import { DEFAULT_MAX_BODY_BYTES, intakeDelivery } from '../../triggers/webhook/intake.ts';
+import { intakeDelivery } from '../../triggers/webhook/intake.ts';
 import type { WebhookTriggerSpec } from '../../workspace/schema.ts';
 
 /** The largest body any flow may declare; each flow's own limit is checked after reading. */
@@ -35,9 +35,6 @@ export function webhookRoutes(app: FastifyInstance, hub: Hub): void {
         }
         const trigger = flow.trigger as WebhookTriggerSpec;
         const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-        if (rawBody.length > (trigger.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES)) {
-          throw new DatongError('DT_WEBHOOK_TOO_LARGE', { params: { limit: trigger.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES } });
-        }
         const record = intakeDelivery({
           flow: flowId,
           snapshot: snapshot.id,
